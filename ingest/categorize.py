@@ -1,0 +1,46 @@
+"""The clause classifier as the running application uses it.
+
+One model per process, loaded from the data dir; a missing model is trained
+from the seed clauses shipped in ``data/`` on first use (DESIGN §4.3).
+"""
+
+import functools
+import logging
+import threading
+
+from django.conf import settings
+
+from .classify import ClauseClassifier, Prediction, load_labeled
+from .drafts import DocumentDraft
+
+log = logging.getLogger(__name__)
+_lock = threading.Lock()
+
+
+@functools.cache
+def get_classifier() -> ClauseClassifier:
+    with _lock:
+        path = settings.CLASSIFIER_PATH
+        if path.exists():
+            return ClauseClassifier.load(path)
+        log.info("no classifier at %s: training one from %s", path, settings.SEED_CLAUSES)
+        texts, labels = load_labeled(settings.SEED_CLAUSES)
+        classifier = ClauseClassifier.train(texts, labels)
+        classifier.save(path)
+        return classifier
+
+
+def predict(texts: list[str], paths: list[str] | None = None) -> list[Prediction]:
+    return get_classifier().predict(texts, paths)
+
+
+def categorize(drafts: list[DocumentDraft]) -> None:
+    """Set category, confidence and top guesses on every clause of ``drafts``."""
+    clauses = [clause for draft in drafts for clause in draft.clauses]
+    if not clauses:
+        return
+    predictions = predict([c.text for c in clauses], [" ".join(c.path) for c in clauses])
+    for clause, prediction in zip(clauses, predictions, strict=True):
+        clause.category = prediction.category
+        clause.confidence = round(prediction.confidence, 4)
+        clause.top = [(category, round(p, 4)) for category, p in prediction.top]

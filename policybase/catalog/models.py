@@ -1,0 +1,166 @@
+"""The policy catalogue: regions, issuers, categories, documents and clauses."""
+
+from django.db import models
+from django.urls import reverse
+
+
+class Region(models.Model):
+    """An administrative division; the path national → province → city → district
+    is walked through ``parent``."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", "国家"
+        PROVINCE = "province", "省级"
+        CITY = "city", "市级"
+        DISTRICT = "district", "区县"
+
+    name = models.CharField("名称", max_length=64)
+    level = models.CharField("层级", max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # GB/T 2260 division code when the region comes from the division dataset.
+    code = models.CharField("区划代码", max_length=12, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "地区"
+        ordering = ["code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="region_unique_in_parent"),
+            models.UniqueConstraint(
+                fields=["name"], condition=models.Q(parent=None), name="region_unique_root"
+            ),
+        ]
+
+    def __str__(self):
+        return "/".join(r.name for r in self.lineage())
+
+    def lineage(self) -> list["Region"]:
+        """Regions from the top down to this one (national is not part of a path)."""
+        chain, node = [], self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+    def as_ref(self) -> dict:
+        """The region object of DESIGN §4.1."""
+        ref = {"level": self.level, "province": None, "city": None, "district": None}
+        for node in self.lineage():
+            if node.level != self.Level.NATIONAL:
+                ref[node.level] = node.name
+        return ref
+
+
+class Issuer(models.Model):
+    name = models.CharField("名称", max_length=128, unique=True)
+    region = models.ForeignKey(
+        Region, verbose_name="地区", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "发文机关"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Category(models.Model):
+    """One of the 14 policy instruments of DESIGN §2; ``id`` is the label number."""
+
+    class Group(models.TextChoices):
+        SUPPLY = "supply", "供给型"
+        ENVIRONMENT = "environment", "环境型"
+        DEMAND = "demand", "需求型"
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    slug = models.SlugField(unique=True)
+    name = models.CharField("名称", max_length=32)
+    group = models.CharField("类型", max_length=16, choices=Group.choices)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政策工具类别"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Document(models.Model):
+    title = models.CharField("标题", max_length=300)
+    doc_number = models.CharField("文号", max_length=64, blank=True)
+    issuers = models.ManyToManyField(Issuer, verbose_name="发文机关", blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name="地区", null=True, blank=True, on_delete=models.PROTECT
+    )
+    publish_date = models.DateField("发布日期", null=True, blank=True)
+    effective_date = models.DateField("施行日期", null=True, blank=True)
+    expiry_date = models.DateField("有效期至", null=True, blank=True)
+    doc_type = models.CharField("文种", max_length=16, blank=True)
+    # Flags in the order the title gives them, e.g. ["试行", "征求意见稿"].
+    status = models.JSONField("状态", default=list, blank=True)
+    has_full_text = models.BooleanField("有全文", default=True)
+    warnings = models.JSONField("解析提示", default=list, blank=True)
+    source_name = models.CharField("来源文件", max_length=255)
+    source_sha256 = models.CharField("文件SHA-256", max_length=64, db_index=True)
+    source_file = models.FileField("原始文件", upload_to="sources/", blank=True)
+    created = models.DateTimeField("入库时间", auto_now_add=True)
+    updated = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政策文件"
+        ordering = ["-publish_date", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("document", args=[self.pk])
+
+    @property
+    def issuer_names(self) -> list[str]:
+        return [issuer.name for issuer in self.issuers.all()]
+
+    def region_ref(self) -> dict:
+        if self.region is None:
+            return {"level": None, "province": None, "city": None, "district": None}
+        return self.region.as_ref()
+
+
+class Clause(models.Model):
+    class CategorySource(models.TextChoices):
+        MODEL = "model", "模型"
+        CURATOR = "curator", "审核员"
+
+    document = models.ForeignKey(
+        Document, verbose_name="文件", on_delete=models.CASCADE, related_name="clauses"
+    )
+    order = models.PositiveIntegerField("顺序")
+    number = models.CharField("编号", max_length=32, blank=True)
+    # Headings above the clause, outermost first: ["二、主要任务", "（一）…"].
+    path = models.JSONField("层级", default=list, blank=True)
+    text = models.TextField("条文")
+    category = models.ForeignKey(
+        Category, verbose_name="政策工具", null=True, blank=True, on_delete=models.PROTECT
+    )
+    confidence = models.FloatField("置信度", null=True, blank=True)
+    # The model's three best guesses, [[category, probability], …], for review.
+    top = models.JSONField("候选类别", default=list, blank=True)
+    category_source = models.CharField(
+        "类别来源", max_length=16, choices=CategorySource.choices, default=CategorySource.MODEL
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "条款"
+        ordering = ["document", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "order"], name="clause_order_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.document.title} {self.number}".strip()
+
+    def get_absolute_url(self):
+        return f"{self.document.get_absolute_url()}#c{self.pk}"

@@ -1,0 +1,62 @@
+from haystack import indexes
+
+from policybase.catalog.models import Clause
+
+from .analyzer import ChineseAnalyzer
+
+
+class ClauseIndex(indexes.SearchIndex, indexes.Indexable):
+    text = indexes.CharField(document=True, model_attr="text", analyzer=ChineseAnalyzer())
+    title = indexes.CharField(model_attr="document__title", analyzer=ChineseAnalyzer())
+    doc_number = indexes.CharField(model_attr="document__doc_number", analyzer=ChineseAnalyzer())
+    document_id = indexes.IntegerField(model_attr="document_id")
+    order = indexes.IntegerField(model_attr="order")
+    # Every region on the document's path, so a province finds its cities and districts.
+    regions = indexes.MultiValueField()
+    level = indexes.MultiValueField()
+    province = indexes.MultiValueField()
+    city = indexes.MultiValueField()
+    category = indexes.MultiValueField()
+    doc_type = indexes.MultiValueField()
+    status = indexes.MultiValueField()
+    year = indexes.MultiValueField()
+    publish_date = indexes.DateField(model_attr="document__publish_date", null=True)
+    effective_date = indexes.DateField(model_attr="document__effective_date", null=True)
+
+    def get_model(self):
+        return Clause
+
+    def index_queryset(self, using=None):
+        return Clause.objects.select_related(
+            "document__region__parent__parent"
+        ).order_by("document_id", "order")
+
+    def prepare_regions(self, clause):
+        region = clause.document.region
+        return [r.name for r in region.lineage()] if region else []
+
+    def prepare_level(self, clause):
+        return [clause.document.region.level] if clause.document.region else []
+
+    def prepare_province(self, clause):
+        return _present(clause.document.region_ref()["province"])
+
+    def prepare_city(self, clause):
+        return _present(clause.document.region_ref()["city"])
+
+    def prepare_category(self, clause):
+        return _present(clause.category_id)
+
+    def prepare_doc_type(self, clause):
+        return _present(clause.document.doc_type)
+
+    def prepare_status(self, clause):
+        return list(clause.document.status)
+
+    def prepare_year(self, clause):
+        date = clause.document.publish_date
+        return _present(date and date.year)
+
+
+def _present(value) -> list[str]:
+    return [] if value in (None, "") else [str(value)]

@@ -1,0 +1,151 @@
+"""Settings for PolicyBase, read once from the environment.
+
+No environment at all gives the embedded default: SQLite and a Whoosh index
+under ``POLICYBASE_DATA_DIR`` (``var/`` in the checkout) and Celery tasks run
+in-process, so a laptop needs neither PostgreSQL nor Redis.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.management.utils import get_random_secret_key
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def envbool(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def envint(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def envlist(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DATA_DIR = Path(os.environ.get("POLICYBASE_DATA_DIR", BASE_DIR / "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+INBOX_DIR = DATA_DIR / "inbox"
+INBOX_INTERVAL = envint("POLICYBASE_INBOX_INTERVAL", 60)
+# The trained clause classifier; trained from SEED_CLAUSES on first use.
+CLASSIFIER_PATH = DATA_DIR / "classifier.joblib"
+SEED_CLAUSES = BASE_DIR / "data" / "labeled_clauses.tsv"
+SAMPLE_CORPUS = BASE_DIR / "data" / "sample"
+
+DEBUG = envbool("DJANGO_DEBUG", False)
+
+
+def _development_secret_key() -> str:
+    # One random key per data dir, so that a laptop's sessions survive restarts;
+    # production sets SECRET_KEY in the environment.
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(get_random_secret_key())
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY") or _development_secret_key()
+ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "haystack",
+    "policybase.catalog",
+    "policybase.search",
+    "policybase.web",
+    "ingest",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "policybase.urls"
+WSGI_APPLICATION = "policybase.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "db.sqlite3",
+            # Ingestion writes while the web process reads; WAL lets both proceed.
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 30},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+HAYSTACK_CONNECTIONS = {
+    "default": {
+        "ENGINE": "policybase.search.backend.ChineseWhooshEngine",
+        "PATH": str(DATA_DIR / "whoosh_index"),
+    },
+}
+# Index updates are queued after commit by policybase.search.signals, never by
+# haystack's own processor; a failed index write must surface, not vanish.
+HAYSTACK_SIGNAL_PROCESSOR = "policybase.search.signals.CommitSignalProcessor"
+HAYSTACK_SILENTLY_FAIL = False  # read by haystack's backends as connection option too
+HAYSTACK_CONNECTIONS["default"]["SILENTLY_FAIL"] = False
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or None
+# Without a broker the embedded default runs every task in-process.
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = DATA_DIR / "staticfiles"
+MEDIA_ROOT = DATA_DIR / "files"
+MEDIA_URL = "files/"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "policybase": {"handlers": ["console"], "level": "INFO"},
+        "ingest": {"handlers": ["console"], "level": "INFO"},
+    },
+}

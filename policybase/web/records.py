@@ -1,0 +1,83 @@
+"""Documents and clauses as the plain records of the API and exports (DESIGN §4.1, §4.2)."""
+
+from policybase.catalog.models import Clause, Document
+
+
+def _iso(date):
+    return date.isoformat() if date else None
+
+
+def document_record(document: Document, with_clauses: bool = True) -> dict:
+    issuers = document.issuer_names
+    record = {
+        "id": document.pk,
+        "source": document.source_name,
+        "title": document.title,
+        "issuer": "、".join(issuers) or None,
+        "issuers": issuers,
+        "doc_number": document.doc_number or None,
+        "region": document.region_ref(),
+        "publish_date": _iso(document.publish_date),
+        "effective_date": _iso(document.effective_date),
+        "expiry_date": _iso(document.expiry_date),
+        "doc_type": document.doc_type or None,
+        "status": document.status,
+        "has_full_text": document.has_full_text,
+        "warnings": document.warnings,
+    }
+    if with_clauses:
+        record["clauses"] = [
+            {
+                "clause_id": clause.pk,
+                "number": clause.number or None,
+                "path": clause.path,
+                "text": clause.text,
+                "category": clause.category_id,
+                "confidence": clause.confidence,
+                "category_source": clause.category_source,
+            }
+            for clause in document.clauses.all()
+        ]
+    return record
+
+
+def clause_record(clause: Clause, highlight: str) -> dict:
+    document = clause.document
+    return {
+        "clause_id": clause.pk,
+        "document_id": document.pk,
+        "title": document.title,
+        "doc_number": document.doc_number or None,
+        "region": document.region_ref(),
+        "publish_date": _iso(document.publish_date),
+        "effective_date": _iso(document.effective_date),
+        "doc_type": document.doc_type or None,
+        "status": document.status,
+        "number": clause.number or None,
+        "path": clause.path,
+        "category": clause.category_id,
+        "confidence": clause.confidence,
+        "text": clause.text,
+        "highlight": highlight,
+    }
+
+
+CSV_COLUMNS = [
+    "clause_id", "document_id", "title", "doc_number", "province", "city", "district",
+    "level", "publish_date", "effective_date", "doc_type", "status", "number", "path",
+    "category", "category_name", "confidence", "text",
+]
+
+
+def clause_csv_row(clause: Clause) -> list:
+    document = clause.document
+    region = document.region_ref()
+    return [
+        clause.pk, document.pk, document.title, document.doc_number,
+        region["province"] or "", region["city"] or "", region["district"] or "",
+        region["level"] or "", _iso(document.publish_date) or "",
+        _iso(document.effective_date) or "", document.doc_type, "、".join(document.status),
+        clause.number, " / ".join(clause.path), clause.category_id if clause.category_id is not None else "",
+        clause.category.name if clause.category else "", clause.confidence if clause.confidence is not None else "",
+        clause.text,
+    ]
