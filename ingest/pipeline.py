@@ -37,7 +37,9 @@ def parse_file(path: Path) -> ParsedFile:
         return ParsedFile(path, error=f"无法读取文件：{exc.strerror or exc}")
     except Exception as exc:  # a parser bug must cost one file, not the batch
         log.exception("parsing %s failed", path)
-        return ParsedFile(path, error=f"解析失败（程序错误，已记录日志）：{type(exc).__name__}: {exc}")
+        return ParsedFile(
+            path, error=f"解析失败（程序错误，已记录日志）：{type(exc).__name__}: {exc}"
+        )
     categorize(documents)
     return ParsedFile(path, documents)
 
@@ -48,7 +50,11 @@ def collect_files(paths: list[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                )
             )
         else:
             found.append(path)

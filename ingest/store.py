@@ -56,7 +56,9 @@ def _store_document(draft: DocumentDraft, path: Path, sha256: str) -> Document:
         source_name=path.name,
         source_sha256=sha256,
     )
-    document.issuers.set([Issuer.objects.get_or_create(name=name[:128])[0] for name in draft.issuers])
+    document.issuers.set(
+        [Issuer.objects.get_or_create(name=name[:128])[0] for name in draft.issuers]
+    )
     known_categories = set(Category.objects.values_list("id", flat=True))
     Clause.objects.bulk_create(
         Clause(

@@ -17,7 +17,11 @@ class Region(models.Model):
     name = models.CharField("名称", max_length=64)
     level = models.CharField("层级", max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     # GB/T 2260 division code when the region comes from the division dataset.

@@ -70,8 +70,17 @@ def index_tokens(text: str) -> list[tuple[str, int, int, int]]:
 
 class ChineseTokenizer(Tokenizer):
     def __call__(
-        self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-        start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if mode == "query":

@@ -160,8 +160,7 @@ def search(query: str, filters: Filters, page: int = 1, scope: str = "text") -> 
         count=count,
         hits=[Hit(c, highlight(c.text, needles)) for c in clauses],
         facets={
-            name: dict(counts)
-            for name, counts in sqs.facet_counts().get("fields", {}).items()
+            name: dict(counts) for name, counts in sqs.facet_counts().get("fields", {}).items()
         },
         page=page,
         num_pages=max(1, -(-count // PAGE_SIZE)),
@@ -178,7 +177,7 @@ def all_matching_clauses(query: str, filters: Filters, scope: str = "text", batc
 
 def load_clauses(ids: list[int]) -> list[Clause]:
     """Clauses with their documents, in the order of ``ids``."""
-    by_id = Clause.objects.select_related(
-        "document__region__parent__parent", "category"
-    ).in_bulk(ids)
+    by_id = Clause.objects.select_related("document__region__parent__parent", "category").in_bulk(
+        ids
+    )
     return [by_id[pk] for pk in ids if pk in by_id]

@@ -27,9 +27,9 @@ class ClauseIndex(indexes.SearchIndex, indexes.Indexable):
         return Clause
 
     def index_queryset(self, using=None):
-        return Clause.objects.select_related(
-            "document__region__parent__parent"
-        ).order_by("document_id", "order")
+        return Clause.objects.select_related("document__region__parent__parent").order_by(
+            "document_id", "order"
+        )
 
     def prepare_regions(self, clause):
         region = clause.document.region

@@ -8,9 +8,7 @@ class SearchForm(forms.Form):
     """Every parameter of the search page and of ``/api/search`` (DESIGN §4.2)."""
 
     q = forms.CharField(required=False, max_length=500, strip=True)
-    scope = forms.ChoiceField(
-        required=False, choices=[("text", "全文"), ("title", "标题")]
-    )
+    scope = forms.ChoiceField(required=False, choices=[("text", "全文"), ("title", "标题")])
     province = forms.CharField(required=False, max_length=64)
     city = forms.CharField(required=False, max_length=64)
     level = forms.ChoiceField(required=False, choices=[("", "全部"), *Region.Level.choices])

@@ -63,9 +63,24 @@ def clause_record(clause: Clause, highlight: str) -> dict:
 
 
 CSV_COLUMNS = [
-    "clause_id", "document_id", "title", "doc_number", "province", "city", "district",
-    "level", "publish_date", "effective_date", "doc_type", "status", "number", "path",
-    "category", "category_name", "confidence", "text",
+    "clause_id",
+    "document_id",
+    "title",
+    "doc_number",
+    "province",
+    "city",
+    "district",
+    "level",
+    "publish_date",
+    "effective_date",
+    "doc_type",
+    "status",
+    "number",
+    "path",
+    "category",
+    "category_name",
+    "confidence",
+    "text",
 ]
 
 
@@ -73,11 +88,22 @@ def clause_csv_row(clause: Clause) -> list:
     document = clause.document
     region = document.region_ref()
     return [
-        clause.pk, document.pk, document.title, document.doc_number,
-        region["province"] or "", region["city"] or "", region["district"] or "",
-        region["level"] or "", _iso(document.publish_date) or "",
-        _iso(document.effective_date) or "", document.doc_type, "、".join(document.status),
-        clause.number, " / ".join(clause.path), clause.category_id if clause.category_id is not None else "",
-        clause.category.name if clause.category else "", clause.confidence if clause.confidence is not None else "",
+        clause.pk,
+        document.pk,
+        document.title,
+        document.doc_number,
+        region["province"] or "",
+        region["city"] or "",
+        region["district"] or "",
+        region["level"] or "",
+        _iso(document.publish_date) or "",
+        _iso(document.effective_date) or "",
+        document.doc_type,
+        "、".join(document.status),
+        clause.number,
+        " / ".join(clause.path),
+        clause.category_id if clause.category_id is not None else "",
+        clause.category.name if clause.category else "",
+        clause.confidence if clause.confidence is not None else "",
         clause.text,
     ]

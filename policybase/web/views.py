@@ -42,7 +42,9 @@ def document_source(request, pk):
     document = get_object_or_404(Document, pk=pk)
     if not document.source_file:
         raise Http404("原始文件不存在")
-    return FileResponse(document.source_file.open("rb"), as_attachment=True, filename=document.source_name)
+    return FileResponse(
+        document.source_file.open("rb"), as_attachment=True, filename=document.source_name
+    )
 
 
 FACET_TITLES = {
@@ -95,13 +97,16 @@ class _Echo:
 def api_search(request):
     form = SearchForm(request.GET)
     if not form.is_valid():
-        return JsonResponse({"error": "参数无效", "fields": form.errors.get_json_data()}, status=400)
+        return JsonResponse(
+            {"error": "参数无效", "fields": form.errors.get_json_data()}, status=400
+        )
     query, filters, scope = form.cleaned_data["q"], form.filters(), form.scope_name
     if form.cleaned_data["format"] == "csv":
         writer = csv.writer(_Echo())
         rows = (clause_csv_row(c) for c in all_matching_clauses(query, filters, scope))
         response = StreamingHttpResponse(
-            (writer.writerow(row) for row in _with_header(rows)), content_type="text/csv; charset=utf-8"
+            (writer.writerow(row) for row in _with_header(rows)),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="policybase-clauses.csv"'
         return response

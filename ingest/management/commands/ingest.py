@@ -51,7 +51,9 @@ class Command(BaseCommand):
             if as_json:
                 self.emit(job.as_contract(), True)
             else:
-                style = self.style.ERROR if job.state == IngestJob.State.FAILED else self.style.SUCCESS
+                style = (
+                    self.style.ERROR if job.state == IngestJob.State.FAILED else self.style.SUCCESS
+                )
                 self.stdout.write(style(f"{path.name}: {job.message}"))
         return failed
 
@@ -61,4 +63,6 @@ class Command(BaseCommand):
         elif "error" in record:
             self.stdout.write(self.style.ERROR(f"{record['source']}: {record['error']}"))
         else:
-            self.stdout.write(f"{record['source']}: {record['title']}（{len(record['clauses'])} 条）")
+            self.stdout.write(
+                f"{record['source']}: {record['title']}（{len(record['clauses'])} 条）"
+            )
