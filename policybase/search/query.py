@@ -25,6 +25,7 @@ FACETS = ("province", "category", "doc_type", "year", "status")
 QUERY_TOKEN = re.compile(r'-?"[^"]*"?|\S+')
 # 国数政策〔2023〕11号, 京政办发[2024]3号, 沪府规(2023)5号: a year in brackets, then a number and 号.
 DOC_NUMBER_LIKE = re.compile(r"[〔\[（(［【]\s*\d{4}\s*[〕\]）)］】]\s*\d+\s*号")
+SEARCHABLE = re.compile(r"\w")
 # Characters that would end or escape a quoted Whoosh phrase.
 WHOOSH_QUOTE_BREAKERS = re.compile(r'["\\]')
 
@@ -65,7 +66,7 @@ def parse_query(query: str) -> ParsedQuery:
         body = token[1:] if negative else token
         phrase = body.startswith('"')
         text = body.strip('"').strip() if phrase else body
-        if not text:
+        if not SEARCHABLE.search(text):  # "-", "〔〕": nothing the index could match
             continue
         term = Term(text, phrase)
         if negative:

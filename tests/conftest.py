@@ -1,0 +1,50 @@
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+REPO = Path(__file__).resolve().parent.parent
+# The seed files as shared with the whole team; the sample corpus ships copies.
+SEEDS = REPO.parent / "shared" / "seeds"
+SAMPLE = REPO / "data" / "sample"
+
+
+def seed_path(name: str) -> Path:
+    """A seed file, from shared/ when it is there, else the shipped sample copy."""
+    shared = SEEDS / name
+    return shared if shared.exists() else SAMPLE / name
+
+
+@pytest.fixture
+def search_index(transactional_db):
+    """An empty Whoosh index and a database whose commits really happen, so
+    that the index updates queued with ``on_commit`` run."""
+    from policybase.search.indexing import clear_index
+
+    clear_index()
+    yield
+    clear_index()
+
+
+@pytest.fixture
+def media_dir(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "files"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(scope="session")
+def data_dir():
+    return Path(settings.DATA_DIR)
+
+
+@pytest.fixture
+def sample_copy(tmp_path):
+    """A private copy of one sample file, so a test may ingest it freely."""
+
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copy(seed_path(name), target)
+        return target
+
+    return copy
