@@ -1,0 +1,124 @@
+"""From a seed file to a search hit, through the command, the API and the HTML page."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from ingest.models import IngestJob
+from policybase.catalog.models import Clause, Document
+
+NEWSLETTER = "002_newsletter_dashuju_dongtai_2023_32.txt"
+WEBPAGE = "004_webpage_data_elements_x_plan_traditional.txt"
+
+
+@pytest.fixture
+def corpus(search_index, media_dir, sample_copy):
+    """Seeds 002 and 004 ingested with the real command."""
+    out = io.StringIO()
+    call_command("ingest", sample_copy(NEWSLETTER), sample_copy(WEBPAGE), "--json", stdout=out)
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def api(client, **params):
+    response = client.get("/api/search", params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_ingest_reports_done_jobs_with_documents(corpus):
+    assert [job["state"] for job in corpus] == ["done", "done"]
+    assert all(job["documents"] for job in corpus)
+    assert Clause.objects.count() > 50
+    jobs = IngestJob.objects.filter(state=IngestJob.State.DONE)
+    assert jobs.count() == 2
+
+
+def test_api_finds_face_recognition_clauses_with_highlight(corpus, client):
+    data = api(client, q="人脸识别")
+    assert data["count"] > 0
+    hit = data["results"][0]
+    assert "人脸识别" in hit["text"]
+    assert "<mark>人脸识别</mark>" in hit["highlight"]
+    assert set(hit) >= {
+        "clause_id", "document_id", "title", "region", "publish_date", "doc_type",
+        "category", "text", "highlight",
+    }
+    assert set(data["facets"]) >= {"province", "category", "doc_type", "year", "status"}
+
+
+def test_traditional_text_is_found_by_simplified_query_and_back(corpus, client):
+    simplified = api(client, q="数据要素")
+    traditional = api(client, q="數據要素")
+    assert simplified["count"] == traditional["count"] > 0
+    titles = {r["title"] for r in simplified["results"]}
+    # Seed 004 is in traditional characters; its clauses must be among the hits.
+    assert any("數據" in r["text"] for r in simplified["results"]) or any("數據" in t for t in titles)
+
+
+def test_data_security_search_and_region_filter(corpus, client):
+    everything = api(client, q="数据安全")
+    assert everything["count"] > 0
+    provinces = everything["facets"]["province"]
+    assert provinces, "hits carry their province"
+    province, count = next(iter(provinces.items()))
+    narrowed = api(client, q="数据安全", province=province)
+    assert narrowed["count"] == count
+    assert all(r["region"]["province"] == province for r in narrowed["results"])
+
+
+def test_date_filter_narrows_by_publish_date(corpus, client):
+    dated = Document.objects.exclude(publish_date=None).order_by("publish_date")
+    assert dated.exists()
+    day = dated.first().publish_date.isoformat()
+    inside = api(client, date_from=day, date_to=day)
+    assert inside["count"] > 0
+    assert all(r["publish_date"] == day for r in inside["results"])
+    before = api(client, date_to="1990-01-01")
+    assert before["count"] == 0
+
+
+def test_html_page_shows_highlighted_hits_and_filter_links(corpus, client):
+    response = client.get("/", {"q": "人脸识别"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<mark>人脸识别</mark>" in html
+    assert "?q=%E4%BA%BA%E8%84%B8%E8%AF%86%E5%88%AB&amp;province=" in html or "province=" in html
+
+
+def test_document_page_and_api(corpus, client):
+    document = Document.objects.filter(clauses__isnull=False).first()
+    page = client.get(f"/documents/{document.pk}/")
+    assert page.status_code == 200
+    assert document.title in page.content.decode()
+    data = client.get(f"/api/documents/{document.pk}").json()
+    assert data["title"] == document.title
+    assert len(data["clauses"]) == document.clauses.count()
+    assert client.get("/api/documents/999999").status_code == 404
+
+
+def test_reingesting_the_same_file_changes_nothing(corpus, sample_copy):
+    before = (Document.objects.count(), Clause.objects.count())
+    call_command("ingest", sample_copy(WEBPAGE), stdout=io.StringIO())
+    assert (Document.objects.count(), Clause.objects.count()) == before
+
+
+def test_csv_export_has_every_hit(corpus, client):
+    count = api(client, q="数据")["count"]
+    response = client.get("/api/search", {"q": "数据", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:2] == ["clause_id", "document_id"]
+    assert len(rows) - 1 == count > 20
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"page": "0"}, {"page": "x"}, {"category": "99"}, {"date_from": "2023-13-01"},
+     {"level": "planet"}, {"date_from": "2024-01-01", "date_to": "2023-01-01"}],
+)
+def test_invalid_parameters_answer_400_with_json(client, db, params):
+    response = client.get("/api/search", params)
+    assert response.status_code == 400
+    assert "error" in response.json()
