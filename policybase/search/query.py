@@ -19,7 +19,7 @@ from .analyzer import fold
 from .highlight import highlight
 
 PAGE_SIZE = 20
-FACETS = ("province", "category", "doc_type", "year", "status")
+FACETS = ("level", "province", "category", "doc_type", "year", "status")
 
 # A quoted phrase (closing quote optional), or a run of non-space characters.
 QUERY_TOKEN = re.compile(r'-?"[^"]*"?|\S+')

@@ -48,6 +48,7 @@ def document_source(request, pk):
 
 
 FACET_TITLES = {
+    "level": "层级",
     "province": "地区",
     "category": "政策工具",
     "doc_type": "文种",
@@ -78,7 +79,12 @@ def facet_groups(request, facets):
                     params.pop(key)
                 else:
                     params[key] = val
-            label = names.get(int(value), value) if name == "category" else value
+            if name == "category":
+                label = names.get(int(value), value)
+            elif name == "level":
+                label = Region.Level(value).label
+            else:
+                label = value
             options.append(
                 {"label": label, "count": count, "active": active, "query": params.urlencode()}
             )
