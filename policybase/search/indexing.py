@@ -2,8 +2,8 @@
 
 Callers say which documents changed or which clauses disappeared; the change
 is queued after the surrounding transaction commits (so the index never shows
-what the database rolled back) to the ``index`` queue, whose single worker is
-the one Whoosh writer. In the embedded default Celery runs it in-process.
+what the database rolled back) as a Celery task; in the embedded default
+Celery runs it in-process.
 """
 
 from django.db import transaction

@@ -3,6 +3,6 @@ from celery import shared_task
 from .indexing import apply_index_changes
 
 
-@shared_task(queue="index")
+@shared_task
 def update_index(document_ids, removed_clause_ids):
     apply_index_changes(document_ids, removed_clause_ids)
