@@ -39,3 +39,22 @@ class IngestJob(models.Model):
             "started": self.started.isoformat() if self.started else None,
             "finished": self.finished.isoformat() if self.finished else None,
         }
+
+
+class ModelVersion(models.Model):
+    """One trained clause classifier, with what it learnt from and how well it did."""
+
+    created = models.DateTimeField("训练时间", auto_now_add=True)
+    file_name = models.CharField("模型文件", max_length=255)
+    seed_samples = models.PositiveIntegerField("种子样本数")
+    curated_samples = models.PositiveIntegerField("审核员样本数")
+    # Cross-validated accuracy, macro_f1, top2_accuracy, ece and per-category scores.
+    scores = models.JSONField("交叉验证成绩", default=dict, blank=True)
+    relabelled = models.PositiveIntegerField("重新分类的条款数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "分类模型版本"
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.created:%Y-%m-%d %H:%M} ({self.seed_samples}+{self.curated_samples})"

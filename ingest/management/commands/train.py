@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand
+
+from ingest.training import train_and_install
+
+
+class Command(BaseCommand):
+    help = "用种子数据和审核员修正的类别重新训练条款分类模型，并重新分类模型标注的条款。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--folds", type=int, default=5, help="交叉验证折数（0 表示不做交叉验证）"
+        )
+
+    def handle(self, **options):
+        version = train_and_install(folds=options["folds"])
+        scores = version.scores
+        summary = ", ".join(
+            f"{key} {scores[key]:.3f}"
+            for key in ("macro_f1", "top2_accuracy", "ece")
+            if key in scores
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"模型已更新：{version.seed_samples} 条种子样本 + {version.curated_samples} 条审核员样本"
+                f"{'；' + summary if summary else ''}；重新分类 {version.relabelled} 条条款"
+            )
+        )

@@ -1,0 +1,75 @@
+"""Retrain the clause classifier from the seed data plus curators' corrections.
+
+A curator's category is the truth for its text: it replaces the seed label of
+the same text and adds the texts the seed data lacks. Clauses whose category
+the model set are relabelled with the new model; a curator's never are.
+"""
+
+from django.conf import settings
+from django.db import transaction
+
+from policybase.catalog.models import Clause
+from policybase.search.indexing import schedule_reindex
+
+from .categorize import get_classifier
+from .classify import ClauseClassifier, cross_validate, load_labeled
+from .models import ModelVersion
+
+RELABEL_BATCH = 2000
+
+
+def training_data() -> tuple[list[str], list[int], int, int]:
+    """Texts, labels, and how many came from the seed file and from curators."""
+    texts, labels = load_labeled(settings.SEED_CLAUSES)
+    by_text = dict(zip(texts, labels, strict=True))
+    seed_count = len(by_text)
+    curated = Clause.objects.filter(
+        category_source=Clause.CategorySource.CURATOR, category__isnull=False
+    ).values_list("text", "category_id")
+    curated_texts = set()
+    for text, category in curated:
+        text = text.strip()
+        by_text[text] = category
+        curated_texts.add(text)
+    return list(by_text), list(by_text.values()), seed_count, len(curated_texts)
+
+
+def train_and_install(folds: int = 5) -> ModelVersion:
+    texts, labels, seed_count, curated_count = training_data()
+    scores = cross_validate(texts, labels, folds=folds) if folds > 1 else {}
+    classifier = ClauseClassifier.train(texts, labels)
+    classifier.save(settings.CLASSIFIER_PATH)
+    get_classifier.cache_clear()
+    version = ModelVersion.objects.create(
+        file_name=settings.CLASSIFIER_PATH.name,
+        seed_samples=seed_count,
+        curated_samples=curated_count,
+        scores=scores,
+    )
+    version.relabelled = relabel_model_clauses()
+    version.save(update_fields=["relabelled"])
+    return version
+
+
+def relabel_model_clauses() -> int:
+    """Give every clause the model labelled the current model's category."""
+    classifier = get_classifier()
+    changed = 0
+    clauses = Clause.objects.filter(category_source=Clause.CategorySource.MODEL).order_by("pk")
+    last_pk = 0
+    while batch := list(clauses.filter(pk__gt=last_pk)[:RELABEL_BATCH]):
+        last_pk = batch[-1].pk
+        predictions = classifier.predict([c.text for c in batch], [" ".join(c.path) for c in batch])
+        updated = []
+        for clause, prediction in zip(batch, predictions, strict=True):
+            top = [[category, round(p, 4)] for category, p in prediction.top]
+            if clause.category_id != prediction.category or clause.top != top:
+                clause.category_id = prediction.category
+                clause.confidence = round(prediction.confidence, 4)
+                clause.top = top
+                updated.append(clause)
+        with transaction.atomic():
+            Clause.objects.bulk_update(updated, ["category", "confidence", "top"])
+            schedule_reindex(document_ids={c.document_id for c in updated})
+        changed += len(updated)
+    return changed
