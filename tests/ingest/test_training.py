@@ -1,0 +1,50 @@
+"""Retraining learns from curators and never overrides them."""
+
+import datetime as dt
+import io
+
+from django.core.management import call_command
+
+from ingest.drafts import ClauseDraft, DocumentDraft, RegionRef
+from ingest.models import ModelVersion
+from ingest.store import store_file
+from ingest.training import training_data
+from policybase.catalog.models import Clause
+
+CURATED_TEXT = "各区应当建立首席数据官制度，明确数据工作分管负责人。"
+
+
+def test_curated_category_joins_training_and_survives_retraining(search_index, media_dir, tmp_path):
+    source = tmp_path / "policy.txt"
+    source.write_text("x", encoding="utf-8")
+    draft = DocumentDraft(
+        source=source.name,
+        title="某市数据条例",
+        region=RegionRef("province", "浙江省"),
+        publish_date=dt.date(2024, 1, 1),
+        clauses=[
+            ClauseDraft(CURATED_TEXT, "第一条", [], 6, 0.4),
+            # Deliberately wrong model label: retraining must replace it.
+            ClauseDraft("对符合条件的企业给予最高500万元资金补助。", "第二条", [], 13, 0.3),
+        ],
+    )
+    store_file(source, [draft])
+    curated = Clause.objects.get(number="第一条")
+    curated.category_id = 11
+    curated.category_source = Clause.CategorySource.CURATOR
+    curated.save()
+
+    texts, labels, seed_count, curated_count = training_data()
+    assert curated_count == 1
+    assert labels[texts.index(CURATED_TEXT)] == 11
+    assert seed_count > 10_000
+
+    out = io.StringIO()
+    call_command("train", "--folds", "0", stdout=out)
+    version = ModelVersion.objects.get()
+    assert version.curated_samples == 1
+    assert version.relabelled >= 1
+    curated.refresh_from_db()
+    assert (curated.category_id, curated.category_source) == (11, "curator")
+    funding = Clause.objects.get(number="第二条")
+    assert funding.category_id == 1 and funding.category_source == "model"
