@@ -1,4 +1,4 @@
-"""The clause classifier: text features, a linear model, temperature scaling."""
+"""The clause classifier: char n-gram features, a linear SVM, calibrated scores."""
 
 import datetime as dt
 import time
@@ -7,28 +7,30 @@ from pathlib import Path
 
 import joblib
 import numpy as np
-from scipy.optimize import minimize_scalar
-from scipy.special import log_softmax, softmax
+from scipy.special import softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
+from .calibration import Calibrator
 from .data import CATEGORY_COUNT
 
 FORMAT = "policybase-clause-classifier"
-VERSION = 2
-MODEL_NAME = "char 1-3 gram TF-IDF + LinearSVC (C=0.3), temperature-scaled"
+VERSION = 3
+MODEL_NAME = "char 1-3 gram TF-IDF + LinearSVC (C=0.3), matrix scaling + isotonic top-1"
 # Clauses are a sentence or two; anything longer is a splitting accident and
 # its first few hundred characters say what it is about.
 MAX_CHARS = 2000
-CALIBRATION_FOLDS = 3
-# How much a clause's heading path counts next to its own text: the path's
-# category probabilities enter as a prior, p ∝ p_text · p_path^PATH_WEIGHT.
-# No labelled paths exist to fit it (the seed TSV has none), so it is a
-# deliberately modest fixed value: a topical heading (四、金融支持) tips a
-# clause the text leaves open, never overrides a clear text.
-PATH_WEIGHT = 0.5
+CALIBRATION_FOLDS = 5
+# A heading path (四、金融支持) is evidence besides the clause's own words. It
+# is scored by the same model and combined as independent evidence:
+#   p ∝ p(category | text) · [p(category | path) / p(category)]^PATH_WEIGHT,
+# so a generic heading (二、保障措施), whose guess is close to the prior,
+# barely moves anything, and a topical one shifts an open clause. The seed
+# TSV has no paths, so the weight cannot be fitted; 1.0 is the plain Bayes
+# combination, kept unless curated documents with headings show better.
+PATH_WEIGHT = 1.0
 
 
 class ModelFileError(Exception):
@@ -60,16 +62,6 @@ def build_scorer():
     )
 
 
-def fit_temperature(scores: np.ndarray, labels: np.ndarray) -> float:
-    """The T that makes softmax(scores / T) best predict ``labels`` (least log loss)."""
-    rows = np.arange(len(labels))
-
-    def loss(log_t):
-        return -log_softmax(scores / np.exp(log_t), axis=1)[rows, labels].mean()
-
-    return float(np.exp(minimize_scalar(loss, bounds=(-4, 4), method="bounded").x))
-
-
 def out_of_fold_scores(build, texts, labels, folds, seed) -> np.ndarray:
     """Scores for every text from a model that did not see it."""
     labels = np.asarray(labels)
@@ -96,55 +88,63 @@ def full_scores(scorer, texts) -> np.ndarray:
 class ClauseClassifier:
     """Assigns each clause one of the 14 policy-instrument categories (DESIGN §2)."""
 
-    def __init__(self, scorer, temperature: float, metadata: dict):
+    def __init__(self, scorer, calibrator: Calibrator, metadata: dict):
         self.scorer = scorer
-        self.temperature = temperature
+        self.calibrator = calibrator
         self.metadata = metadata
 
     @classmethod
     def train(cls, texts: list[str], labels: list[int], paths: list[str] | None = None):
+        """Fit on labelled clauses. ``paths`` is accepted for symmetry with
+        ``predict`` and unused: the seed clauses come without headings, and a
+        heading is used at prediction time as extra evidence (see PATH_WEIGHT)."""
         started = time.perf_counter()
         texts = clean_inputs(texts)
         labels = np.asarray(labels, dtype=int)
-        temperature = 1.0
+        calibrator = Calibrator()
         # Calibration needs every category in every fold; a tiny training set
         # (a test, a first curator round) goes uncalibrated rather than failing.
         counts = np.unique(labels, return_counts=True)[1]
         folds = min(CALIBRATION_FOLDS, int(counts.min())) if len(counts) >= 2 else 0
         if folds >= 2:
             scores = out_of_fold_scores(build_scorer, texts, labels, folds, seed=0)
-            temperature = fit_temperature(scores, labels)
+            calibrator.fit(scores, labels)
         scorer = build_scorer().fit(texts, labels)
         metadata = {
             "version": VERSION,
             "model": MODEL_NAME,
             "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "n_samples": len(texts),
-            "temperature": temperature,
+            "calibration_folds": folds,
             "train_seconds": round(time.perf_counter() - started, 2),
         }
-        return cls(scorer, temperature, metadata)
+        return cls(scorer, calibrator, metadata)
 
     def predict_proba(self, texts: list[str], paths: list[str] | None = None) -> np.ndarray:
         """Calibrated probabilities, one row of 14 per text.
 
         ``paths`` (optional, one heading path per text such as
-        "二、重点任务 （四）强化金融支持") adds the path's own category guess
-        as a prior; an empty path changes nothing.
+        "二、重点任务 （四）强化金融支持") adds the path as evidence (see
+        PATH_WEIGHT); an empty path changes nothing.
         """
         texts = clean_inputs(texts)
         if not texts:
             return np.zeros((0, CATEGORY_COUNT))
-        log_p = log_softmax(full_scores(self.scorer, texts) / self.temperature, axis=1)
-        if paths is not None:
-            if len(paths) != len(texts):
-                raise ValueError(f"{len(paths)} paths for {len(texts)} texts")
-            paths = clean_inputs(paths)
-            rows = [i for i, path in enumerate(paths) if path]
-            if rows:
-                path_scores = full_scores(self.scorer, [paths[i] for i in rows])
-                log_p[rows] += PATH_WEIGHT * log_softmax(path_scores / self.temperature, axis=1)
-        return softmax(log_p, axis=1)
+        proba = self.calibrator.transform(full_scores(self.scorer, texts))
+        if paths is None:
+            return proba
+        if len(paths) != len(texts):
+            raise ValueError(f"{len(paths)} paths for {len(texts)} texts")
+        paths = clean_inputs(paths)
+        rows = [i for i, path in enumerate(paths) if path]
+        if rows:
+            path_proba = self.calibrator.transform(
+                full_scores(self.scorer, [paths[i] for i in rows])
+            )
+            log_p = np.log(np.clip(proba[rows], 1e-12, None))
+            log_p += PATH_WEIGHT * np.log(np.clip(path_proba / self.calibrator.prior, 1e-12, None))
+            proba[rows] = softmax(log_p, axis=1)
+        return proba
 
     def predict(self, texts: list[str], paths: list[str] | None = None) -> list[Prediction]:
         proba = self.predict_proba(texts, paths)
@@ -165,7 +165,7 @@ class ClauseClassifier:
             "format": FORMAT,
             "version": VERSION,
             "scorer": self.scorer,
-            "temperature": self.temperature,
+            "calibrator": self.calibrator,
             "metadata": self.metadata,
         }
         partial = path.with_name(path.name + ".partial")
@@ -187,4 +187,4 @@ class ClauseClassifier:
                 f"{path}: classifier format version {state.get('version')}, this code reads "
                 f"version {VERSION}; delete the file to retrain"
             )
-        return cls(state["scorer"], state["temperature"], state["metadata"])
+        return cls(state["scorer"], state["calibrator"], state["metadata"])
