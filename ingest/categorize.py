@@ -1,7 +1,8 @@
 """The clause classifier as the running application uses it.
 
-One model per process, loaded from the data dir; a missing model is trained
-from the seed clauses shipped in ``data/`` on first use (DESIGN §4.3).
+One model per process, loaded from the data dir; a missing model, or one an
+older version of PolicyBase wrote, is trained from the seed clauses shipped in
+``data/`` on first use (DESIGN §4.3).
 """
 
 import functools
@@ -10,7 +11,7 @@ import threading
 
 from django.conf import settings
 
-from .classify import ClauseClassifier, Prediction, load_labeled
+from .classify import ClauseClassifier, ModelFileError, Prediction, load_labeled
 from .drafts import DocumentDraft
 
 log = logging.getLogger(__name__)
@@ -22,8 +23,11 @@ def get_classifier() -> ClauseClassifier:
     with _lock:
         path = settings.CLASSIFIER_PATH
         if path.exists():
-            return ClauseClassifier.load(path)
-        log.info("no classifier at %s: training one from %s", path, settings.SEED_CLAUSES)
+            try:
+                return ClauseClassifier.load(path)
+            except ModelFileError as error:
+                log.warning("cannot use the classifier file (%s): training a new one", error)
+        log.info("training a classifier from %s into %s", settings.SEED_CLAUSES, path)
         texts, labels = load_labeled(settings.SEED_CLAUSES)
         classifier = ClauseClassifier.train(texts, labels)
         classifier.save(path)

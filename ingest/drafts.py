@@ -58,6 +58,12 @@ class DocumentDraft:
     source: str
     title: str
     body: str = ""  # cleaned text of the document, clauses are cut from it
+    # Text around the body that carries metadata but no clauses: the notice
+    # that publishes the document, its addressees and signature.
+    preamble: str = ""
+    # Where the document was found (a compilation's section, a newsletter's
+    # source line); region detection falls back on it.
+    filed_under: str = ""
     issuers: list[str] = field(default_factory=list)
     doc_number: str | None = None
     region: RegionRef = field(default_factory=RegionRef)

@@ -1,0 +1,132 @@
+"""Metadata of a document: title, issuers, 文号, region, dates, type and status.
+
+Every function reads plain text and returns what it is sure of; what it
+cannot tell stays None (a draft's date is unknown, not guessed).
+"""
+
+import re
+
+from policybase.search.analyzer import fold
+
+from ..drafts import DocumentDraft
+from . import dates
+from .doc_numbers import find_doc_number
+from .regions import detect_region, is_national_issuer
+
+# 关于印发《“数据要素×”三年行动计划（2024—2026年）》的通知: the notice publishes X.
+PUBLISHING_NOTICE = re.compile(
+    r"关于(?:印发|发布|公布|转发|修订)?《(?P<title>.+)》的(?:通知|公告|决定|批复)"
+)
+# 杭州市人民政府办公厅关于加快推进…: the issuer stands before 关于.
+ISSUER_PREFIX = re.compile(r"^(?P<issuer>[^《》，。]{2,40}?)(?:关于|關於|关於|關于)")
+# Document types, longest first so that 实施意见 is read as 意见 only after 实施细则 etc. are tried.
+DOC_TYPES = (
+    "条例",
+    "办法",
+    "规定",
+    "细则",
+    "意见",
+    "方案",
+    "计划",
+    "通知",
+    "指引",
+    "措施",
+    "规划",
+    "决定",
+    "纲要",
+    "要点",
+    "清单",
+    "指南",
+    "规则",
+    "标准",
+    "规范",
+    "公告",
+    "通告",
+    "批复",
+    "宣言",
+    "解读",
+    "守则",
+    "制度",
+    "目录",
+)
+STATUS_WORDS = ("征求意见稿", "草案", "试行", "暂行", "修订")
+# Trailing status brackets: （试行）（征求意见稿）
+TRAILING_BRACKETS = re.compile(r"(?:\s*[（(][^（）()]{1,12}[）)])+\s*$")
+# 本规定由国家互联网信息办公室会同…负责解释: who answers for a text without a signature.
+INTERPRETER = re.compile(
+    r"本(?:规定|办法|条例|细则|意见|方案|措施|指引)由(?P<issuer>[\u4e00-\u9fff]{2,20}?)(?:会同|负责|商)"
+)
+# A signature line: a short organisation name (国家数据局, 中央网信办, 杭州市人民政府办公厅).
+ORGANISATION = re.compile(
+    r"^[\u4e00-\u9fff（）()]{2,30}(?:局|部|委|办|厅|院|行|会|府|室|中心|署|委员会|政府)$"
+)
+
+
+def doc_type_of(title: str) -> str | None:
+    core = TRAILING_BRACKETS.sub("", fold(title))
+    best, best_end = None, -1
+    for doc_type in DOC_TYPES:
+        end = core.rfind(doc_type)
+        if end != -1 and end + len(doc_type) > best_end:
+            best, best_end = doc_type, end + len(doc_type)
+    return best
+
+
+def status_of(title: str) -> list[str]:
+    folded = fold(title)
+    found = [(folded.find(word), word) for word in STATUS_WORDS if word in folded]
+    return [word for _, word in sorted(found)]
+
+
+def published_title(title: str) -> str:
+    """The X of 关于印发《X》的通知, otherwise the title itself."""
+    match = PUBLISHING_NOTICE.search(fold(title))
+    if not match:
+        return title.strip()
+    # Cut from the original so the source's script survives folding.
+    return title[match.start("title") : match.end("title")].strip()
+
+
+def issuer_from_title(title: str) -> str | None:
+    match = ISSUER_PREFIX.match(title.strip())
+    return match.group("issuer") if match else None
+
+
+def signature_issuers(lines: list[str]) -> list[str]:
+    """The organisations listed just above the first standalone date line."""
+    for index, line in enumerate(lines):
+        if dates.DATE_LINE.match(line):
+            names = []
+            for previous in reversed(lines[max(0, index - 40) : index]):
+                if not ORGANISATION.match(fold(previous)):
+                    break
+                names.append(previous)
+            return names[::-1]
+    return []
+
+
+def extract_metadata(draft: DocumentDraft, context: str = "") -> DocumentDraft:
+    """Fill what the title and body say; keep what the splitter already knew."""
+    raw_title = draft.title
+    preamble = draft.preamble.split("\n") if draft.preamble else []
+    lines = preamble + draft.body.split("\n")
+
+    draft.title = published_title(raw_title)
+    draft.doc_type = draft.doc_type or doc_type_of(draft.title)
+    draft.status = draft.status or status_of(draft.title)
+    draft.doc_number = draft.doc_number or find_doc_number(lines[: len(preamble) + 12])
+    if not draft.issuers:
+        draft.issuers = signature_issuers(lines)
+    if not draft.issuers and (issuer := issuer_from_title(raw_title)):
+        draft.issuers = [issuer]
+    if not draft.issuers and (interpreter := INTERPRETER.search(draft.body)):
+        draft.issuers = [interpreter.group("issuer")]
+    draft.publish_date = draft.publish_date or dates.signature_date(lines)
+    draft.effective_date = draft.effective_date or dates.effective_date(draft.body)
+    draft.expiry_date = draft.expiry_date or dates.expiry_date(draft.body)
+    if draft.region.level is None:
+        primary = " ".join([*draft.issuers, draft.title])
+        draft.region = detect_region(primary, context)
+        if draft.region.level is None and any(map(is_national_issuer, draft.issuers)):
+            draft.region.level = "national"
+    return draft

@@ -1,0 +1,42 @@
+"""Readers know file formats, not policy: each turns a file into RawText."""
+
+from pathlib import Path
+
+from ..drafts import RawText, UnreadableSource
+from .docx import read_docx
+from .html import read_html
+from .pdf import read_pdf
+from .text import read_text
+
+READERS = {
+    ".pdf": read_pdf,
+    ".docx": read_docx,
+    ".html": read_html,
+    ".htm": read_html,
+    ".txt": read_text,
+    ".md": read_text,
+}
+
+
+def read(path: Path) -> RawText:
+    path = Path(path)
+    if not path.is_file():
+        raise UnreadableSource(f"文件不存在或不是普通文件：{path}")
+    suffix = path.suffix.lower()
+    reader = READERS.get(suffix) or _sniff(path)
+    return reader(path)
+
+
+def _sniff(path: Path):
+    head = path.read_bytes()[:1024]
+    if head.startswith(b"%PDF"):
+        return read_pdf
+    if head.startswith(b"PK"):
+        return read_docx
+    if b"<html" in head.lower() or b"<!doctype html" in head.lower():
+        return read_html
+    if path.suffix:
+        raise UnreadableSource(
+            f"不支持的文件类型 {path.suffix}：请提供 PDF、DOCX、HTML 或文本文件。"
+        )
+    return read_text

@@ -1,0 +1,72 @@
+"""Web pages: keep the article, drop navigation, scripts and boilerplate."""
+
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from ..drafts import RawText
+from .text import decode
+
+NOISE_TAGS = [
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "nav",
+    "header",
+    "footer",
+    "form",
+    "aside",
+    "button",
+    "svg",
+]
+# Block elements whose text forms its own line.
+BLOCKS = [
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "table",
+]
+
+
+def article_element(soup: BeautifulSoup):
+    """The element holding the article: <article>/<main>, else the block with most paragraph text."""
+    for name in ("article", "main"):
+        element = soup.find(name)
+        if element and len(element.get_text(strip=True)) > 200:
+            return element
+    best, best_score = soup.body or soup, 0
+    for element in soup.find_all(["div", "section", "td"]):
+        score = sum(len(p.get_text(strip=True)) for p in element.find_all("p", recursive=False))
+        if score > best_score:
+            best, best_score = element, score
+    return best
+
+
+def html_to_text(markup: str) -> str:
+    soup = BeautifulSoup(markup, "lxml")
+    for tag in soup.find_all(NOISE_TAGS):
+        tag.decompose()
+    title = soup.title.get_text(strip=True) if soup.title else ""
+    element = article_element(soup)
+    for block in element.find_all(BLOCKS):
+        block.insert_before("\n")
+    text = element.get_text()
+    if title and title not in text[:500]:
+        text = title + "\n" + text
+    return text
+
+
+def read_html(path: Path) -> RawText:
+    markup, _ = decode(path.read_bytes())
+    return RawText(path.name, html_to_text(markup), "html")

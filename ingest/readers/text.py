@@ -1,0 +1,44 @@
+"""Plain text and Markdown in whatever encoding the publisher used."""
+
+import codecs
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from ..drafts import RawText, UnreadableSource
+
+BOMS = [
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text and the encoding it was read with."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding), encoding
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # GB18030 is a superset of GBK and GB2312: decode with it when any of them is detected.
+    best = from_bytes(data).best()
+    if best is None:
+        raise UnreadableSource(
+            "无法识别文件编码：它可能不是文本文件。请确认格式，或另存为 UTF-8 文本。"
+        )
+    encoding = "gb18030" if best.encoding in {"gbk", "gb2312", "gb18030"} else best.encoding
+    return data.decode(encoding, errors="replace"), encoding
+
+
+def read_text(path: Path) -> RawText:
+    data = path.read_bytes()
+    if not data.strip():
+        raise UnreadableSource("文件是空的。")
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise UnreadableSource("文件含二进制内容，不是文本文件。")
+    text, encoding = decode(data)
+    warnings = [] if encoding.startswith("utf") else [f"按 {encoding} 编码读取"]
+    return RawText(path.name, text, "text", warnings)

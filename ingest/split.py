@@ -1,0 +1,197 @@
+"""One file → its policy documents.
+
+Three shapes of input are told apart by what they contain:
+
+- a **compilation** (汇编) has a table of contents whose entries end in a
+  date, ``1.关于加强数据资产管理的指导意见(2023-12-31)2``; every entry becomes a
+  document, with the body text the compilation holds for it, or none
+  (``has_full_text=False``);
+- a **newsletter** carries several items, each closed by a source line
+  ``（来源：杭州市人民政府办公厅）``; an item is a policy document when it has a
+  policy title (editor's notes, mastheads and articles that are not policies
+  are left out);
+- anything else is **one document**: the first policy title and what follows.
+
+A notice that publishes a policy (关于印发《X》的通知) and X are one document
+titled X: analysts look for X, and the notice's 文号, date and signatories
+(kept in ``preamble``) are X's metadata.
+"""
+
+import re
+from dataclasses import dataclass
+
+from .clean import BLOCK_START, is_title_like
+from .drafts import DocumentDraft
+from .metadata.dates import make_date
+
+# （来源：“网信中国”微信公众号）, (来源:杭州市人民政府办公厅)
+SOURCE_LINE = re.compile(r"^[（(]\s*(?:来源|來源|稿源)\s*[:：](?P<source>.*?)[)）]\s*$")
+# A table-of-contents entry's date: (2023-12-31)
+TOC_DATE = re.compile(r"[(（](\d{4})-(\d{2})-(\d{2})[)）]")
+# The item number that starts an entry; page numbers run into it: "22." = page 2, item 2.
+TOC_ITEM = re.compile(r"\d+\.")
+# Section labels inside the contents: "A.核心篇", "一、国家篇", "（一）北京市"
+TOC_SECTION = re.compile(
+    r"(?:[A-Z]\.|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])\s*([^\d\s]{2,15})"
+)
+# Entries of a contents page follow each other closely; a longer gap is body text.
+MAX_TOC_GAP = 120
+MIN_TOC_ENTRIES = 5
+# A newsletter's contents line: "06 杭州市人民政府办公厅关于…" (page number, space, title).
+CONTENTS_LINE = re.compile(r"^\d{1,3}\s+\S")
+MIN_NEWSLETTER_ITEMS = 2
+# The policy a notice publishes: 关于印发《X》的通知
+PUBLISHED = re.compile(r"《(.+)》")
+
+
+@dataclass
+class TocEntry:
+    title: str
+    date: str  # YYYY-MM-DD as printed
+    section: str
+    start: int  # offsets of the entry in the text
+    end: int
+
+
+def split_documents(text: str, source: str) -> list[DocumentDraft]:
+    entries = table_of_contents(text)
+    if len(entries) >= MIN_TOC_ENTRIES:
+        return split_compilation(text, source, entries)
+    lines = text.split("\n")
+    sources = [i for i, line in enumerate(lines) if SOURCE_LINE.match(line)]
+    if len(sources) >= MIN_NEWSLETTER_ITEMS:
+        return split_newsletter(lines, source, sources)
+    draft = document_from_lines(lines, source)
+    return [draft] if draft else []
+
+
+def is_policy_title(line: str) -> bool:
+    return is_title_like(line) and not CONTENTS_LINE.match(line)
+
+
+def document_from_lines(
+    lines: list[str], source: str, filed_under: str = ""
+) -> DocumentDraft | None:
+    """The document starting at the first policy title in ``lines``."""
+    starts = [i for i, line in enumerate(lines) if is_policy_title(line)]
+    if not starts:
+        return None
+    first_block = next((i for i, line in enumerate(lines) if BLOCK_START.match(line)), len(lines))
+    # The title nearest above the first numbered block; editor's notes come before it.
+    before_block = [i for i in starts if i < first_block]
+    title_index = before_block[-1] if before_block else starts[0]
+    body_start = title_index + 1
+    preamble: list[str] = []
+    # 关于印发《X》的通知 … then X's own title line: the notice is X's preamble.
+    for notice_index in starts[: starts.index(title_index)]:
+        published = PUBLISHED.search(lines[notice_index])
+        if published and published.group(1).strip() == lines[title_index].strip():
+            preamble = lines[notice_index + 1 : title_index]
+            title_index = notice_index
+            break
+    return DocumentDraft(
+        source=source,
+        title=lines[title_index],
+        body="\n".join(lines[body_start:]),
+        preamble="\n".join(preamble),
+        filed_under=filed_under,
+    )
+
+
+def split_newsletter(lines: list[str], source: str, source_lines: list[int]) -> list[DocumentDraft]:
+    drafts, start = [], 0
+    for end in source_lines:
+        filed_under = SOURCE_LINE.match(lines[end]).group("source")
+        draft = document_from_lines(lines[start:end], source, filed_under)
+        if draft:
+            drafts.append(draft)
+        start = end + 1
+    return drafts
+
+
+def table_of_contents(text: str) -> list[TocEntry]:
+    """Entries of the contents that follows "目录", in order."""
+    anchor = text.find("目录")
+    if anchor == -1:
+        return []
+    entries: list[TocEntry] = []
+    position, section = anchor + 2, ""
+    for match in TOC_DATE.finditer(text, anchor):
+        gap = text[position : match.start()]
+        if entries and len(gap) > MAX_TOC_GAP:
+            break
+        item = TOC_ITEM.search(gap)
+        if not item:
+            break
+        title = gap[item.end() :].strip()
+        sections = TOC_SECTION.findall(gap[: item.start()])
+        if sections:
+            section = sections[-1]
+        entries.append(
+            TocEntry(
+                title=title,
+                date=match.group()[1:-1],
+                section=section,
+                start=position + item.start(),
+                end=match.end(),
+            )
+        )
+        position = match.end()
+    # The body's first heading repeats the first entry right after the contents.
+    if (
+        len(entries) > 1
+        and entries[-1].date == entries[0].date
+        and entries[0].title in entries[-1].title
+    ):
+        entries.pop()
+    return entries
+
+
+def split_compilation(text: str, source: str, entries: list[TocEntry]) -> list[DocumentDraft]:
+    # The body starts after the last entry: its page number stays in front of
+    # the first heading, where it does no harm.
+    body_text = text[entries[-1].end :]
+    bodies = locate_bodies(body_text, entries)
+    drafts = []
+    for entry, body in zip(entries, bodies, strict=True):
+        drafts.append(
+            DocumentDraft(
+                source=source,
+                title=entry.title,
+                body=body or "",
+                publish_date=make_date(*entry.date.split("-")),
+                has_full_text=bool(body),
+                filed_under=entry.section,
+            )
+        )
+    return drafts
+
+
+def _shingles(title: str, size: int = 4) -> set[str]:
+    core = re.sub(r"[\W\d_]+", "", title)
+    return {core[i : i + size] for i in range(max(len(core) - size + 1, 1))}
+
+
+def locate_bodies(body_text: str, entries: list[TocEntry]) -> list[str | None]:
+    """The body of each entry: found where the entry's heading (its date, with
+    words of its title just before it) appears again, in contents order."""
+    starts: list[tuple[int, int, int]] = []  # (entry index, heading start, body start)
+    cursor = 0
+    for index, entry in enumerate(entries):
+        marker = f"({entry.date})"
+        found = body_text.find(marker, cursor)
+        while found != -1:
+            window_start = max(cursor, found - 150)
+            window = body_text[window_start:found]
+            hits = [window.find(s) for s in _shingles(entry.title) if s and s in window]
+            if hits:
+                starts.append((index, window_start + min(hits), found + len(marker)))
+                cursor = found + len(marker)
+                break
+            found = body_text.find(marker, found + 1)
+    bodies: list[str | None] = [None] * len(entries)
+    for n, (index, _, body_start) in enumerate(starts):
+        body_end = starts[n + 1][1] if n + 1 < len(starts) else len(body_text)
+        body = body_text[body_start:body_end].strip()
+        bodies[index] = body or None
+    return bodies
