@@ -137,6 +137,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it even when serving from finders
 # Serve straight from static/ so that neither `runserver` without DEBUG nor a
 # fresh deployment needs a collectstatic step first.
 WHITENOISE_USE_FINDERS = True

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -80,12 +81,25 @@ def test_date_filter_narrows_by_publish_date(corpus, client):
     assert before["count"] == 0
 
 
-def test_html_page_shows_highlighted_hits_and_filter_links(corpus, client):
+def test_html_page_shows_highlighted_hits_and_working_filter_links(corpus, client):
     response = client.get("/", {"q": "人脸识别"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "<mark>人脸识别</mark>" in html
-    assert "?q=%E4%BA%BA%E8%84%B8%E8%AF%86%E5%88%AB&amp;province=" in html or "province=" in html
+    # The face-recognition rules are national: the level facet offers that filter as a link.
+    link = re.search(r'href="\?(q=[^"]*level=national[^"]*)"', html)
+    assert link, "a level facet link"
+    narrowed = client.get("/?" + link.group(1).replace("&amp;", "&"))
+    assert narrowed.status_code == 200
+    assert "<mark>人脸识别</mark>" in narrowed.content.decode()
+
+
+def test_html_page_province_and_date_filters(corpus, client):
+    html = client.get("/", {"q": "数据", "province": "浙江省"}).content.decode()
+    assert "杭州市" in html
+    assert "北京市贯彻落实" not in html
+    empty = client.get("/", {"q": "数据", "date_to": "1990-01-01"}).content.decode()
+    assert "没有找到匹配的条款" in empty
 
 
 def test_document_page_and_api(corpus, client):
