@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.decomposition import TruncatedSVD
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
@@ -50,7 +51,7 @@ def char_tfidf(low=1, high=3, **options):
     return TfidfVectorizer(analyzer="char", ngram_range=(low, high), sublinear_tf=True, **options)
 
 
-class WordsThen:
+class WordsThen(TransformerMixin, BaseEstimator):
     """Tokenize with jieba, then vectorize: so the tokenizer's cost is measured."""
 
     def __init__(self, vectorizer):
@@ -67,10 +68,10 @@ class WordsThen:
         return self.fit(texts).transform(texts)
 
 
-class Union:
+class Union(TransformerMixin, BaseEstimator):
     """Side-by-side feature blocks (char and word n-grams)."""
 
-    def __init__(self, *parts):
+    def __init__(self, parts):
         self.parts = parts
 
     def fit_transform(self, texts, labels=None):
@@ -84,7 +85,7 @@ class Union:
         return self
 
 
-class NBSVM:
+class NBSVM(ClassifierMixin, BaseEstimator):
     """Wang & Manning's NB-SVM: a one-vs-rest linear SVM on binary n-gram
     features scaled by each category's naive-Bayes log-count ratio."""
 
@@ -113,7 +114,7 @@ class NBSVM:
         )
 
 
-class ProbaAsScores:
+class ProbaAsScores(ClassifierMixin, BaseEstimator):
     """A model with only predict_proba, seen through log-probabilities."""
 
     def __init__(self, model):
@@ -214,8 +215,12 @@ CANDIDATES = {
     "svc_word": svc_word,
     "svc_char+word": Candidate(
         lambda: Union(
-            char_tfidf(),
-            WordsThen(TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True)),
+            [
+                char_tfidf(),
+                WordsThen(
+                    TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True)
+                ),
+            ]
         ),
         lambda: LinearSVC(C=0.3),
     ),
