@@ -105,11 +105,13 @@ def split_clauses(draft: DocumentDraft) -> list[ClauseDraft]:
                 headings.pop(deeper, None)
             if level == "article":
                 article, paragraph_of_article = marker, 1
-                if is_heading(line, marker):  # "第十九条（争议解决机制）": text follows
+                rest = line[len(marker) :].strip()
+                if not rest or PAREN_TITLE.match(rest):  # "第十九条（争议解决机制）": text follows
                     headings[level] = line
                     paragraph_of_article = 0
                     continue
                 clauses.append(ClauseDraft(line, marker, path_above(level)))
+                headings[level] = marker  # the path of its items: "第十五条"
                 continue
             if level in ("chapter", "section"):
                 article = None
@@ -119,14 +121,14 @@ def split_clauses(draft: DocumentDraft) -> list[ClauseDraft]:
             clauses.append(ClauseDraft(line, marker, path_above(level)))
             headings[level] = lead_phrase(line)
             continue
-        if article and "article" in headings or article and paragraph_of_article:
+        if article:  # a further paragraph (款) of the current article
             paragraph_of_article += 1
             number = (
                 article
                 if paragraph_of_article == 1
                 else f"{article}第{_cn(paragraph_of_article)}款"
             )
-            clauses.append(ClauseDraft(line, number, current_path()))
+            clauses.append(ClauseDraft(line, number, path_above("article")))
             continue
         if len(line) < 6 or PAREN_TITLE.match(line):
             continue  # signatures, stray headers: no sentence to classify

@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pdfplumber
-from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from ..drafts import RawText, UnreadableSource
 
@@ -18,6 +18,16 @@ MARGIN_ZONE = 0.08
 # "12", "- 12 -", "—12—", "第 12 页", "12/30"
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d{1,4})?[-—–\s]*$")
 SENTENCE_END = "。！？；：」”’）)…"
+ENCRYPTED = "PDF 已加密，需要密码才能读取。请提供未加密的文件。"
+
+
+def _is_encryption_error(error: BaseException) -> bool:
+    # pdfplumber wraps pdfminer's errors; the cause says whether a password is missing.
+    while error is not None:
+        if isinstance(error, PDFPasswordIncorrect | PDFEncryptionError):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _signature(text: str) -> str:
@@ -65,20 +75,16 @@ def _paragraphs(lines, left: float, right: float) -> list[str]:
 def read_pdf(path: Path) -> RawText:
     try:
         pdf = pdfplumber.open(path)
-    except PDFPasswordIncorrect as error:
-        raise UnreadableSource("PDF 已加密，需要密码才能读取。请提供未加密的文件。") from error
     except Exception as error:
-        raise UnreadableSource(
-            f"无法打开 PDF（文件可能已损坏）：{type(error).__name__} {error}".strip()
-        ) from error
+        if _is_encryption_error(error):
+            raise UnreadableSource(ENCRYPTED) from error
+        raise UnreadableSource(f"无法打开 PDF（文件可能已损坏）：{type(error).__name__}") from error
     with pdf:
-        if pdf.doc.encryption is not None and not pdf.pages:
-            raise UnreadableSource("PDF 已加密，无法读取。")
         try:
             pages_lines = [page.extract_text_lines(keep_blank_chars=False) for page in pdf.pages]
-        except PDFPasswordIncorrect as error:
-            raise UnreadableSource("PDF 已加密，需要密码才能读取。请提供未加密的文件。") from error
         except Exception as error:
+            if _is_encryption_error(error):
+                raise UnreadableSource(ENCRYPTED) from error
             raise UnreadableSource(
                 f"PDF 内容无法解析（文件可能已损坏）：{type(error).__name__}"
             ) from error

@@ -1,0 +1,49 @@
+from ingest.clauses import split_clauses
+from ingest.drafts import DocumentDraft
+
+
+def clauses_of(body):
+    return split_clauses(DocumentDraft(source="x", title="t", body=body))
+
+
+def test_articles_with_chapters_paragraphs_and_items():
+    clauses = clauses_of(
+        "第一章 总则\n第一条 为规范数据处理，制定本办法。\n第二条 本办法适用于本市。\n"
+        "前款所称数据，是指公共数据。\n第二章 管理\n第三条 评估包括下列内容：\n"
+        "（一）是否合法；\n（二）是否必要。"
+    )
+    assert [(c.number, c.path) for c in clauses] == [
+        ("第一条", ["第一章 总则"]),
+        ("第二条", ["第一章 总则"]),
+        ("第二条第二款", ["第一章 总则"]),
+        ("第三条", ["第二章 管理"]),
+        ("（一）", ["第二章 管理", "第三条"]),
+        ("（二）", ["第二章 管理", "第三条"]),
+    ]
+
+
+def test_outline_headings_become_paths_of_the_items_below():
+    clauses = clauses_of(
+        "一、主要任务\n（一）建设算力体系。加快推进算力基础设施建设。\n"
+        "1.整合提升通用算力。强化建管并重。\n2.积极扩容智能算力。整合政企资源。\n二、保障措施\n加强组织领导，落实责任。"
+    )
+    assert [(c.number, c.path) for c in clauses] == [
+        ("（一）", ["一、主要任务"]),
+        ("1.", ["一、主要任务", "（一）建设算力体系"]),
+        ("2.", ["一、主要任务", "（一）建设算力体系"]),
+        (None, ["二、保障措施"]),
+    ]
+
+
+def test_flattened_text_gets_its_blocks_back_and_glued_page_numbers_go():
+    clauses = clauses_of("第一章总则第一条为规范管理,制定本办法。第二条本办法适用于本市。6(三)加强应急管理。")
+    assert [c.number for c in clauses] == ["第一条", "第二条", "(三)"]
+    assert clauses[-1].text == "(三)加强应急管理。"
+
+
+def test_long_unnumbered_paragraphs_split_at_sentence_ends():
+    sentence = "推动数据要素市场化配置改革，培育数据交易市场主体" * 3 + "。"
+    clauses = clauses_of(sentence * 6)
+    assert len(clauses) > 1
+    assert "".join(c.text for c in clauses) == sentence * 6
+    assert all(c.text.endswith("。") for c in clauses)

@@ -1,0 +1,67 @@
+import datetime as dt
+
+from ingest.drafts import DocumentDraft
+from ingest.metadata import doc_type_of, extract_metadata, published_title, status_of
+from ingest.metadata.dates import effective_date, expiry_date, parse_date
+from ingest.metadata.doc_numbers import find_doc_number, normalize_doc_number
+from ingest.metadata.regions import detect_region
+
+
+def test_dates_in_every_notation():
+    assert parse_date("二〇二三年十二月三十一日") == dt.date(2023, 12, 31)
+    assert parse_date("２０２４年１月５日") == dt.date(2024, 1, 5)
+    assert parse_date("2023 年 8 月 25 日") == dt.date(2023, 8, 25)
+    assert parse_date("(2024-03-22)") == dt.date(2024, 3, 22)
+    assert parse_date("本规定自×年×月×日起施行") is None
+
+
+def test_effective_and_expiry_dates():
+    text = "本意见自2023年8月25日起施行，有效期至2026年12月31日。"
+    assert effective_date(text) == dt.date(2023, 8, 25)
+    assert expiry_date(text) == dt.date(2026, 12, 31)
+    assert effective_date("本规定自年月日起施行。") is None
+
+
+def test_doc_numbers_normalise_and_cited_ones_are_not_the_documents():
+    assert normalize_doc_number("京政办发[2024]3号") == "京政办发〔2024〕3号"
+    assert normalize_doc_number("沪府规(2023)5号") == "沪府规〔2023〕5号"
+    assert find_doc_number(["國數政策〔2023〕11号"]) == "國數政策〔2023〕11号"
+    assert find_doc_number(["根据《国务院关于…的意见》（国发〔2022〕2号），制定本方案。"]) is None
+
+
+def test_regions_with_their_full_path():
+    assert detect_region("杭州市人民政府办公厅").as_dict() == {
+        "level": "city", "province": "浙江省", "city": "杭州市", "district": None,
+    }
+    assert detect_region("上海市促进浦东新区数据流通交易若干规定").district == "浦东新区"
+    assert detect_region("朝阳区关于支持数据要素产业发展的若干措施", "北京市").province == "北京市"
+    assert detect_region("长春市朝阳区数据局").province == "吉林省"
+    # 朝阳区 alone could be Beijing or Changchun: unknown, not a guess.
+    assert detect_region("朝阳区关于支持数据要素产业发展的若干措施").level is None
+    assert detect_region("中国(天津)自由贸易试验区数据出境管理清单").province == "天津市"
+    assert detect_region("国家数据局").level == "national"
+
+
+def test_title_type_and_status():
+    title = "国家数据局等部门关于印发《“数据要素×”三年行动计划（2024—2026年）》的通知"
+    assert published_title(title) == "“数据要素×”三年行动计划（2024—2026年）"
+    assert doc_type_of("杭州市人民政府办公厅关于加快推进人工智能产业创新发展的实施意见") == "意见"
+    assert doc_type_of("人脸识别技术应用安全管理规定（试行）（征求意见稿）") == "规定"
+    assert status_of("人脸识别技术应用安全管理规定（试行）（征求意见稿）") == ["试行", "征求意见稿"]
+    assert status_of("會計師事務所數據安全管理暫行辦法") == ["暂行"]
+
+
+def test_notice_metadata_comes_from_the_preamble():
+    draft = DocumentDraft(
+        source="x",
+        title="国家数据局等部门关于印发《数据计划》的通知",
+        preamble="国数政策〔2023〕11号\n各省数据管理部门：\n现印发给你们。\n国家数据局\n科技部\n2023年12月31日",
+        body="一、总体要求\n（一）到2026年底，数据要素应用广度和深度大幅拓展。",
+    )
+    extract_metadata(draft)
+    assert draft.title == "数据计划"
+    assert draft.issuers == ["国家数据局", "科技部"]
+    assert draft.doc_number == "国数政策〔2023〕11号"
+    assert draft.publish_date == dt.date(2023, 12, 31)
+    assert draft.region.level == "national"
+    assert draft.doc_type == "计划"

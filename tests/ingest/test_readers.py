@@ -1,0 +1,144 @@
+"""Readers on files the tests make: PDFs like real ones, text in legacy encodings, web pages."""
+
+import docx
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from ingest.drafts import UnreadableSource
+from ingest.parse import parse_path
+from ingest.readers import read
+
+pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+WIDTH, HEIGHT = A4
+LEFT, RIGHT = 72, WIDTH - 72
+FONT_SIZE = 12
+
+ARTICLE_ONE = "第一条 为了规范公共数据授权运营，促进数据要素市场化配置，保障数据安全，根据有关法律法规，结合本市实际，制定本办法。"
+ARTICLE_TWO = "第二条 本市行政区域内公共数据授权运营及其监督管理活动，适用本办法。法律法规另有规定的，从其规定。"
+ARTICLE_THREE = "第三条 公共数据授权运营应当遵循依法合规、安全可控、统筹推进的原则。"
+
+
+def wrap(text, width_chars):
+    return [text[i : i + width_chars] for i in range(0, len(text), width_chars)]
+
+
+def write_policy_pdf(path, pages, encrypt=None):
+    """Pages of paragraphs, with a running header and a page-number footer on each."""
+    pdf = canvas.Canvas(str(path), pagesize=A4, encrypt=encrypt)
+    chars_per_line = int((RIGHT - LEFT) // FONT_SIZE)
+    for number, paragraphs in enumerate(pages, start=1):
+        pdf.setFont("STSong-Light", 9)
+        pdf.drawString(LEFT, HEIGHT - 40, "某市人民政府公报 2024年第5期")
+        pdf.drawCentredString(WIDTH / 2, 30, f"- {number} -")
+        pdf.setFont("STSong-Light", FONT_SIZE)
+        y = HEIGHT - 100
+        for paragraph, continued in paragraphs:
+            lines = wrap(paragraph, chars_per_line)
+            for index, line in enumerate(lines):
+                indent = 2 * FONT_SIZE if index == 0 and not continued else 0
+                pdf.drawString(LEFT + indent, y, line)
+                y -= FONT_SIZE * 1.8
+        pdf.showPage()
+    pdf.save()
+
+
+@pytest.fixture
+def policy_pdf(tmp_path):
+    path = tmp_path / "policy.pdf"
+    chars_per_line = int((RIGHT - LEFT) // FONT_SIZE)
+    # Article two breaks across the page boundary, in the middle of a line's worth of text.
+    cut = chars_per_line + 10
+    write_policy_pdf(
+        path,
+        [
+            [("某市公共数据授权运营管理办法", False), (ARTICLE_ONE, False), (ARTICLE_TWO[:cut], False)],
+            [(ARTICLE_TWO[cut:], True), (ARTICLE_THREE, False)],
+        ],
+    )
+    return path
+
+
+def test_pdf_drops_headers_footers_and_page_numbers_and_rejoins_sentences(policy_pdf):
+    raw = read(policy_pdf)
+    assert "公报" not in raw.text
+    assert "- 1 -" not in raw.text and "- 2 -" not in raw.text
+    paragraphs = raw.text.split("\n\n")
+    assert ARTICLE_ONE.replace(" ", "") in [p.replace(" ", "") for p in paragraphs]
+    assert ARTICLE_TWO.replace(" ", "") in [p.replace(" ", "") for p in paragraphs]
+
+
+def test_pdf_to_clauses(policy_pdf):
+    (document,) = parse_path(policy_pdf)
+    assert document.title == "某市公共数据授权运营管理办法"
+    assert [c.number for c in document.clauses] == ["第一条", "第二条", "第三条"]
+    assert document.doc_type == "办法"
+
+
+def test_encrypted_pdf_fails_with_a_clear_message(tmp_path):
+    path = tmp_path / "secret.pdf"
+    write_policy_pdf(path, [[(ARTICLE_ONE, False)]], encrypt="password")
+    with pytest.raises(UnreadableSource, match="加密"):
+        read(path)
+
+
+def test_pdf_without_text_layer_asks_for_ocr(tmp_path):
+    path = tmp_path / "scan.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.rect(100, 100, 300, 500, fill=1)  # a page that is only a picture
+    pdf.showPage()
+    pdf.save()
+    with pytest.raises(UnreadableSource, match="OCR"):
+        read(path)
+
+
+def test_corrupt_pdf_fails_with_a_message(tmp_path):
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 50)
+    with pytest.raises(UnreadableSource):
+        read(path)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "big5", "utf-16", "utf-8-sig"])
+def test_text_in_legacy_encodings(tmp_path, encoding):
+    text = "第一條 為了規範數據處理活動，保障數據安全，制定本條例。" if encoding == "big5" else ARTICLE_ONE
+    path = tmp_path / f"policy-{encoding}.txt"
+    path.write_bytes(("某市数据条例\n" if encoding != "big5" else "某市數據條例\n").encode(encoding) + text.encode(encoding))
+    assert text in read(path).text
+
+
+def test_empty_and_binary_files_are_unreadable(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "random.txt"
+    binary.write_bytes(bytes(range(256)) * 8)
+    for path in (empty, binary):
+        with pytest.raises(UnreadableSource):
+            read(path)
+
+
+def test_html_keeps_the_article_and_drops_scripts_and_navigation(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html><head><title>某市数据条例</title><script>var x='不要我';</script></head><body>"
+        "<nav>首页 | 政务公开 | 互动交流</nav><div id='content'><h1>某市数据条例</h1>"
+        f"<p>{ARTICLE_ONE}</p><p>{ARTICLE_TWO}</p></div><footer>版权所有</footer>"
+        "<iframe src='x'></iframe></body></html>",
+        encoding="utf-8",
+    )
+    text = read(path).text
+    assert ARTICLE_ONE in text and ARTICLE_TWO in text
+    assert "不要我" not in text and "政务公开" not in text and "版权所有" not in text
+
+
+def test_docx(tmp_path):
+    path = tmp_path / "policy.docx"
+    document = docx.Document()
+    document.add_paragraph("某市公共数据授权运营管理办法")
+    document.add_paragraph(ARTICLE_ONE)
+    document.add_paragraph(ARTICLE_TWO)
+    document.save(path)
+    (draft,) = parse_path(path)
+    assert [c.number for c in draft.clauses] == ["第一条", "第二条"]

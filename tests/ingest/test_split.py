@@ -1,0 +1,91 @@
+"""Seed files split into the documents a careful editor would make of them."""
+
+from pathlib import Path
+
+from ingest.clean import clean
+from ingest.parse import parse_path
+from ingest.split import split_documents, table_of_contents
+
+from ..conftest import seed_path
+
+NEWSLETTER_POLICIES = [
+    "人脸识别技术应用安全管理规定（试行）（征求意见稿）",
+    "杭州市人民政府办公厅关于加快推进人工智能产业创新发展的实施意见",
+    "北京市贯彻落实加快建设全国统一大市场意见的实施方案",
+    "贵阳贵安推进数据要素市场化配置改革支持贵阳大数据交易所优化提升实施方案",
+    "上海市促进浦东新区数据流通交易若干规定(草案)",
+    "广州市新型智慧城市建设规划(征求意见稿)",
+    "济南市公共数据授权运营办法(征求意见稿)",
+]
+
+
+def seed_text(name: str) -> str:
+    return clean(seed_path(name).read_text(encoding="utf-8"))
+
+
+def test_newsletter_gives_its_seven_policies_and_nothing_else():
+    drafts = split_documents(seed_text("002_newsletter_dashuju_dongtai_2023_32.txt"), "002")
+    assert [d.title for d in drafts] == NEWSLETTER_POLICIES
+    # Editor's notes stay out of the documents they introduce.
+    assert all("编者按" not in d.body for d in drafts)
+
+
+def test_newsletter_metadata_and_article_counts():
+    drafts = {d.title: d for d in parse_path(seed_path("002_newsletter_dashuju_dongtai_2023_32.txt"))}
+    face = drafts[NEWSLETTER_POLICIES[0]]
+    assert face.region.level == "national"
+    assert face.status == ["试行", "征求意见稿"]
+    assert face.effective_date is None  # 本规定自×年×月×日起施行: a draft, no date
+    articles = {c.number for c in face.clauses if c.number and c.number.endswith("条")}
+    assert len(articles) == 25
+    hangzhou = drafts[NEWSLETTER_POLICIES[1]]
+    assert (hangzhou.region.province, hangzhou.region.city) == ("浙江省", "杭州市")
+    assert hangzhou.issuers == ["杭州市人民政府办公厅"]
+    assert str(hangzhou.effective_date) == "2023-08-25"
+    assert str(hangzhou.expiry_date) == "2026-12-31"
+    pudong = drafts[NEWSLETTER_POLICIES[4]]
+    assert (pudong.region.province, pudong.region.district) == ("上海市", "浦东新区")
+    assert len({c.number for c in pudong.clauses if c.number and c.number.endswith("条")}) == 20
+
+
+def test_compilation_contents_has_126_entries_with_dates_and_sections():
+    entries = table_of_contents(seed_text("003_compilation_data_asset_policies_2024.txt"))
+    assert len(entries) == 126
+    assert entries[0].title == "关于加强数据资产管理的指导意见"
+    assert entries[0].date == "2023-12-31"
+    chaoyang = next(e for e in entries if e.title.startswith("朝阳区关于支持数据要素产业发展"))
+    assert chaoyang.date == "2024-01-22"
+    assert chaoyang.section == "北京市"
+
+
+def test_compilation_documents_with_and_without_full_text():
+    drafts = parse_path(seed_path("003_compilation_data_asset_policies_2024.txt"))
+    assert len(drafts) == 126
+    full = [d for d in drafts if d.has_full_text]
+    assert 15 <= len(full) <= 25
+    assert all(d.clauses for d in full)
+    assert all(not d.clauses for d in drafts if not d.has_full_text)
+    # Scraper chunk markers are gone from every clause.
+    assert not any("信2、息" in c.text for d in full for c in d.clauses)
+    chaoyang = next(d for d in drafts if d.title.startswith("朝阳区关于支持数据要素产业发展"))
+    assert chaoyang.region.as_dict() == {
+        "level": "district", "province": "北京市", "city": None, "district": "朝阳区",
+    }
+    assert chaoyang.status == ["试行", "征求意见稿"]
+
+
+def test_webpage_notice_and_its_plan_are_one_document():
+    (plan,) = parse_path(seed_path("004_webpage_data_elements_x_plan_traditional.txt"))
+    assert plan.title == "“數據要素×”三年行動計劃(2024—2026年)"
+    assert plan.doc_number == "國數政策〔2023〕11号"
+    assert str(plan.publish_date) == "2023-12-31"
+    assert len(plan.issuers) == 17 and plan.issuers[0] == "國家數據局"
+    assert plan.region.level == "national"
+    assert plan.doc_type == "计划"
+    text = "".join(c.text for c in plan.clauses)
+    assert "(zhōng)" not in text and "(wǒ)" not in text
+    assert plan.clauses[1].path == ["一、激活數據要素潛能"]
+
+
+def test_a_file_with_no_policy_title_gives_no_document(tmp_path: Path):
+    assert split_documents("2023年上半年电子信息制造业运行情况\n规模以上电子信息制造业增加值同比下降。", "x") == []
