@@ -168,3 +168,8 @@ class Clause(models.Model):
 
     def get_absolute_url(self):
         return f"{self.document.get_absolute_url()}#c{self.pk}"
+
+    @property
+    def label(self) -> str:
+        """The number to show beside the text, unless the text starts with it already."""
+        return "" if self.text.startswith(self.number) else self.number

@@ -161,7 +161,9 @@ def search(query: str, filters: Filters, page: int = 1, scope: str = "text") -> 
         count=count,
         hits=[Hit(c, highlight(c.text, needles)) for c in clauses],
         facets={
-            name: dict(counts) for name, counts in sqs.facet_counts().get("fields", {}).items()
+            # Whoosh also counts the hits without a value; that is no option to filter by.
+            name: {value: n for value, n in counts if value not in (None, "")}
+            for name, counts in sqs.facet_counts().get("fields", {}).items()
         },
         page=page,
         num_pages=max(1, -(-count // PAGE_SIZE)),
