@@ -36,7 +36,9 @@ def test_outline_headings_become_paths_of_the_items_below():
 
 
 def test_flattened_text_gets_its_blocks_back_and_glued_page_numbers_go():
-    clauses = clauses_of("第一章总则第一条为规范管理,制定本办法。第二条本办法适用于本市。6(三)加强应急管理。")
+    clauses = clauses_of(
+        "第一章总则第一条为规范管理,制定本办法。第二条本办法适用于本市。6(三)加强应急管理。"
+    )
     assert [c.number for c in clauses] == ["第一条", "第二条", "(三)"]
     assert clauses[-1].text == "(三)加强应急管理。"
 

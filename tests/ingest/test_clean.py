@@ -51,14 +51,20 @@ def test_broken_sentence_lines_join_headings_do_not():
 
 
 def test_a_title_line_is_not_joined_to_the_addressees():
-    text = "杭州市人民政府办公厅关于加快推进人工智能产业创新发展的实施意见\n各区、县（市）人民政府："
+    text = (
+        "杭州市人民政府办公厅关于加快推进人工智能产业创新发展的实施意见\n各区、县（市）人民政府："
+    )
     assert len(join_broken_lines(text).split("\n")) == 2
 
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-@given(st.text(alphabet=st.sampled_from(list("数据安全条例第一二三、。（）() \n12zhōng")), max_size=200))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("数据安全条例第一二三、。（）() \n12zhōng")), max_size=200
+    )
+)
 def test_cleaning_never_raises_is_idempotent_and_keeps_every_character(text):
     once = clean(text)
     assert clean(once) == once

@@ -9,8 +9,17 @@ from django.core.management import call_command
 from policybase.catalog.models import Document
 
 CONTRACT_KEYS = {
-    "source", "title", "issuer", "doc_number", "region", "publish_date", "effective_date",
-    "doc_type", "status", "has_full_text", "clauses",
+    "source",
+    "title",
+    "issuer",
+    "doc_number",
+    "region",
+    "publish_date",
+    "effective_date",
+    "doc_type",
+    "status",
+    "has_full_text",
+    "clauses",
 }
 
 
@@ -48,11 +57,18 @@ def test_a_bad_file_gets_an_error_line_and_the_rest_still_comes_out(db, tmp_path
     assert any(line.get("title") for line in lines[1:])
 
 
-def test_ingest_jobs_json_lists_failed_and_done_jobs(search_index, media_dir, tmp_path, sample_copy):
+def test_ingest_jobs_json_lists_failed_and_done_jobs(
+    search_index, media_dir, tmp_path, sample_copy
+):
     broken = tmp_path / "empty.pdf"
     broken.write_bytes(b"")
     with pytest.raises(SystemExit):
-        call_command("ingest", broken, sample_copy("004_webpage_data_elements_x_plan_traditional.txt"), stdout=io.StringIO())
+        call_command(
+            "ingest",
+            broken,
+            sample_copy("004_webpage_data_elements_x_plan_traditional.txt"),
+            stdout=io.StringIO(),
+        )
     out = io.StringIO()
     call_command("ingest_jobs", "--json", stdout=out)
     jobs = [json.loads(line) for line in out.getvalue().splitlines()]
@@ -66,7 +82,9 @@ def test_the_celery_task_runs_the_same_job(search_index, media_dir, sample_copy)
     from ingest.models import IngestJob
     from ingest.tasks import ingest_job
 
-    job = IngestJob.objects.create(source=str(sample_copy("004_webpage_data_elements_x_plan_traditional.txt")))
+    job = IngestJob.objects.create(
+        source=str(sample_copy("004_webpage_data_elements_x_plan_traditional.txt"))
+    )
     assert ingest_job.delay(job.pk).get() == "done"
     job.refresh_from_db()
     assert job.state == "done" and job.documents.exists()

@@ -31,7 +31,10 @@ def test_doc_numbers_normalise_and_cited_ones_are_not_the_documents():
 
 def test_regions_with_their_full_path():
     assert detect_region("杭州市人民政府办公厅").as_dict() == {
-        "level": "city", "province": "浙江省", "city": "杭州市", "district": None,
+        "level": "city",
+        "province": "浙江省",
+        "city": "杭州市",
+        "district": None,
     }
     assert detect_region("上海市促进浦东新区数据流通交易若干规定").district == "浦东新区"
     assert detect_region("朝阳区关于支持数据要素产业发展的若干措施", "北京市").province == "北京市"

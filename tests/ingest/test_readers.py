@@ -54,7 +54,11 @@ def policy_pdf(tmp_path):
     write_policy_pdf(
         path,
         [
-            [("某市公共数据授权运营管理办法", False), (ARTICLE_ONE, False), (ARTICLE_TWO[:cut], False)],
+            [
+                ("某市公共数据授权运营管理办法", False),
+                (ARTICLE_ONE, False),
+                (ARTICLE_TWO[:cut], False),
+            ],
             [(ARTICLE_TWO[cut:], True), (ARTICLE_THREE, False)],
         ],
     )
@@ -103,9 +107,16 @@ def test_corrupt_pdf_fails_with_a_message(tmp_path):
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "big5", "utf-16", "utf-8-sig"])
 def test_text_in_legacy_encodings(tmp_path, encoding):
-    text = "第一條 為了規範數據處理活動，保障數據安全，制定本條例。" if encoding == "big5" else ARTICLE_ONE
+    text = (
+        "第一條 為了規範數據處理活動，保障數據安全，制定本條例。"
+        if encoding == "big5"
+        else ARTICLE_ONE
+    )
     path = tmp_path / f"policy-{encoding}.txt"
-    path.write_bytes(("某市数据条例\n" if encoding != "big5" else "某市數據條例\n").encode(encoding) + text.encode(encoding))
+    path.write_bytes(
+        ("某市数据条例\n" if encoding != "big5" else "某市數據條例\n").encode(encoding)
+        + text.encode(encoding)
+    )
     assert text in read(path).text
 
 

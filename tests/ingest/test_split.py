@@ -31,7 +31,9 @@ def test_newsletter_gives_its_seven_policies_and_nothing_else():
 
 
 def test_newsletter_metadata_and_article_counts():
-    drafts = {d.title: d for d in parse_path(seed_path("002_newsletter_dashuju_dongtai_2023_32.txt"))}
+    drafts = {
+        d.title: d for d in parse_path(seed_path("002_newsletter_dashuju_dongtai_2023_32.txt"))
+    }
     face = drafts[NEWSLETTER_POLICIES[0]]
     assert face.region.level == "national"
     assert face.status == ["试行", "征求意见稿"]
@@ -69,7 +71,10 @@ def test_compilation_documents_with_and_without_full_text():
     assert not any("信2、息" in c.text for d in full for c in d.clauses)
     chaoyang = next(d for d in drafts if d.title.startswith("朝阳区关于支持数据要素产业发展"))
     assert chaoyang.region.as_dict() == {
-        "level": "district", "province": "北京市", "city": None, "district": "朝阳区",
+        "level": "district",
+        "province": "北京市",
+        "city": None,
+        "district": "朝阳区",
     }
     assert chaoyang.status == ["试行", "征求意见稿"]
 
@@ -88,4 +93,9 @@ def test_webpage_notice_and_its_plan_are_one_document():
 
 
 def test_a_file_with_no_policy_title_gives_no_document(tmp_path: Path):
-    assert split_documents("2023年上半年电子信息制造业运行情况\n规模以上电子信息制造业增加值同比下降。", "x") == []
+    assert (
+        split_documents(
+            "2023年上半年电子信息制造业运行情况\n规模以上电子信息制造业增加值同比下降。", "x"
+        )
+        == []
+    )

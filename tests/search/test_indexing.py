@@ -25,8 +25,16 @@ def stored(search_index, media_dir, tmp_path):
         doc_type="办法",
         status=["试行"],
         clauses=[
-            ClauseDraft("第一条 为规范公共数据授权运营，保障数据安全，制定本办法。", "第一条", ["第一章 总则"], 6, 0.8),
-            ClauseDraft("第二条 对数据要素企业给予最高500万元奖励。", "第二条", ["第一章 总则"], 1, 0.9),
+            ClauseDraft(
+                "第一条 为规范公共数据授权运营，保障数据安全，制定本办法。",
+                "第一条",
+                ["第一章 总则"],
+                6,
+                0.8,
+            ),
+            ClauseDraft(
+                "第二条 对数据要素企业给予最高500万元奖励。", "第二条", ["第一章 总则"], 1, 0.9
+            ),
         ],
     )
     documents, created = store_file(source, [draft])

@@ -24,7 +24,12 @@ def test_unclosed_quote_is_a_phrase_to_the_end():
 
 
 def test_doc_number_searches_the_doc_number_field_in_any_bracket_form():
-    for query in ["国数政策〔2023〕11号", "国数政策[2023]11号", "国数政策(2023)11号", "國數政策（2023）11号"]:
+    for query in [
+        "国数政策〔2023〕11号",
+        "国数政策[2023]11号",
+        "国数政策(2023)11号",
+        "國數政策（2023）11号",
+    ]:
         assert to_whoosh(parse_query(query)).startswith("(doc_number:"), query
 
 
@@ -39,4 +44,4 @@ def test_quotes_and_backslashes_cannot_break_out_of_a_phrase():
 
 def test_empty_and_lonely_operators():
     assert parse_query("").is_empty
-    assert parse_query("OR - \"\"").is_empty
+    assert parse_query('OR - ""').is_empty

@@ -44,8 +44,15 @@ def test_api_finds_face_recognition_clauses_with_highlight(corpus, client):
     assert "人脸识别" in hit["text"]
     assert "<mark>人脸识别</mark>" in hit["highlight"]
     assert set(hit) >= {
-        "clause_id", "document_id", "title", "region", "publish_date", "doc_type",
-        "category", "text", "highlight",
+        "clause_id",
+        "document_id",
+        "title",
+        "region",
+        "publish_date",
+        "doc_type",
+        "category",
+        "text",
+        "highlight",
     }
     assert set(data["facets"]) >= {"province", "category", "doc_type", "year", "status"}
 
@@ -56,7 +63,9 @@ def test_traditional_text_is_found_by_simplified_query_and_back(corpus, client):
     assert simplified["count"] == traditional["count"] > 0
     titles = {r["title"] for r in simplified["results"]}
     # Seed 004 is in traditional characters; its clauses must be among the hits.
-    assert any("數據" in r["text"] for r in simplified["results"]) or any("數據" in t for t in titles)
+    assert any("數據" in r["text"] for r in simplified["results"]) or any(
+        "數據" in t for t in titles
+    )
 
 
 def test_data_security_search_and_region_filter(corpus, client):
@@ -129,8 +138,14 @@ def test_csv_export_has_every_hit(corpus, client):
 
 @pytest.mark.parametrize(
     "params",
-    [{"page": "0"}, {"page": "x"}, {"category": "99"}, {"date_from": "2023-13-01"},
-     {"level": "planet"}, {"date_from": "2024-01-01", "date_to": "2023-01-01"}],
+    [
+        {"page": "0"},
+        {"page": "x"},
+        {"category": "99"},
+        {"date_from": "2023-13-01"},
+        {"level": "planet"},
+        {"date_from": "2024-01-01", "date_to": "2023-01-01"},
+    ],
 )
 def test_invalid_parameters_answer_400_with_json(client, db, params):
     response = client.get("/api/search", params)
