@@ -46,10 +46,21 @@ ADDRESSEES = re.compile(r"^各.{2,300}[:：]$")
 PAREN_TITLE = re.compile(r"^[（(][^（）()]{1,20}[）)]$")
 
 
+# A heading with no full stop, then the first item under it on the same line:
+# "一、总体要求(一)指导思想。以…" → "一、总体要求\n(一)指导思想。以…",
+# "(一)总体目标1.到2025年…" → "(一)总体目标\n1.到2025年…".
+HEADING_BEFORE_ITEM = re.compile(
+    rf"^((?:[{CN_NUMBER}]+、|[（(][{CN_NUMBER}]+[）)])[^。；！？：:\n（()]{{2,25}}?)"
+    rf"(?=[（(][{CN_NUMBER}]+[）)]|\d{{1,2}}[.．](?!\d))",
+    re.MULTILINE,
+)
+
+
 def restore_breaks(body: str) -> str:
     body = ARTICLE_AFTER_HEADING.sub(r"\1\n", body)
     body = INLINE_BLOCK.sub("\n", body)
-    return INLINE_ITEM.sub("\n", body)
+    body = INLINE_ITEM.sub("\n", body)
+    return HEADING_BEFORE_ITEM.sub(r"\1\n", body)
 
 
 def marker_of(line: str) -> tuple[str, str] | None:

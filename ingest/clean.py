@@ -14,6 +14,24 @@ CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # is how they differ from real list numbers.
 CHUNK_MARKER = re.compile(r"(\d{1,6})、")
 MIN_CHUNK_MARKERS = 5
+# A real list ("1、加强…。2、推进…") numbers its items where a clause starts;
+# the scraper's markers fall mid-sentence. Above this share of markers at a
+# clause start, the run is a list and stays.
+MAX_CLAUSE_START_SHARE = 0.5
+CLAUSE_START = tuple("。！？；：\n")
+
+# A PDF page number glued into the running text: "收益分配3机制", "应9用场景",
+# "价值评估、4管理". Page numbers count up through a book, so a run of them,
+# each 1–3 above the last, is what tells them from quantities, which also
+# usually carry a unit ("超过10个", "第32期", "南路160号").
+GLUED_NUMBER = re.compile(rf"(?<=[{CJK}，、。；：“”])(?<!第)(\d{{1,4}})(?=[{CJK}（(“])")
+QUANTITY_UNIT = re.compile(
+    r"个|項|项|万|萬|亿|億|元|年|月|日|号|號|家|条|條|位|倍|种|種|类|類|次|批|所|座|人|名|件|期|"
+    r"周|天|小时|方面|千|百|余|餘|多|届|台|套|款|章|节|部|篇|级|級|型|户|戶|张|張|份|场|場|轮|"
+    r"只|辆|米|公里|吨|平方|大|强|成|分|秒|岁|歲|层|層|片|朵|颗|路|线|線|点|點|横|纵|縱|化"
+)
+MAX_PAGE_STEP = 3
+MIN_PAGE_RUN = 5
 
 # 中(zhōng), 大(dà): pinyin after a character, recognisable by its tone mark.
 PINYIN = re.compile(rf"(?<=[{CJK}])(?:[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）])+")
@@ -60,14 +78,18 @@ RADICAL_SUPPLEMENT = str.maketrans(
 KANGXI = re.compile("[\u2f00-\u2fdf]")
 # Full-width Latin letters, digits and the ideographic space.
 FULL_WIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")
-# "12", "- 12 -", "第 3 页": a line that is only a page number.
-PAGE_NUMBER_LINE = re.compile(r"^\s*[-—–]*\s*(?:第\s*)?\d{1,4}\s*(?:页)?\s*[-—–]*\s*$")
+# "12", "- 12 -", "第 3 页": a line that is only a page number ("第1" alone is
+# not one: 第 without 页 starts an ordinal whose rest is on the next line).
+PAGE_NUMBER_LINE = re.compile(r"^\s*[-—–]*\s*(?:第\s*\d{1,4}\s*页|\d{1,4})\s*[-—–]*\s*$")
 # "- （一）…", "* 1. …": list bullets a converter put before the real numbering.
 LIST_BULLET = re.compile(r"^[ \t]*[-*•·▪●][ \t]+", re.MULTILINE)
 # A space inside a run of CJK characters: "应 急 管 理 部", "关于 加快推进".
 CJK_SPACE = re.compile(
     rf"(?<=[{CJK}，。、；：“”《》（）()])[ \t\u00a0]+(?=[{CJK}，。、；：“”《》（）()])"
 )
+# A space a PDF converter put between a number and a character: "2024 年",
+# "到 2025 年", "(2024-2026 年)". Chinese never spaces them; Latin words keep theirs.
+DIGIT_CJK_SPACE = re.compile(rf"(?<=[{CJK}])[ \t\u00a0]+(?=\d)|(?<=\d)[ \t\u00a0]+(?=[{CJK}])")
 SENTENCE_END = tuple("。！？；：…」”’）)】》")
 # Lines that open a block and so never continue the previous line.
 BLOCK_START = re.compile(
@@ -82,6 +104,9 @@ DOC_TYPE_WORDS = (
 TITLE_LIKE = re.compile(rf"^.{{4,90}}(?:{DOC_TYPE_WORDS})(?:\s*[（(][^（）()]{{1,12}}[）)])*\s*$")
 # Breaks shorter than this are headings, signatures or dates, not broken sentences.
 MIN_BROKEN_LINE = 15
+# A numbered line longer than this, or ending in a comma, is a paragraph, not a heading.
+MAX_HEADING_LINE = 40
+MID_SENTENCE = tuple("，、,“（(")
 
 
 def remove_chunk_markers(text: str) -> str:
@@ -90,18 +115,74 @@ def remove_chunk_markers(text: str) -> str:
     A marker may follow digits of the text itself: in "(2023、4-05-14)" the
     marker is "3、" inside "2024", so only the expected number's digits go.
     """
-    kept, position, expected = [], 0, 1
+    kept, position, expected, at_clause_start = [], 0, 1, 0
     for match in CHUNK_MARKER.finditer(text):
         number = str(expected)
         if not match.group(1).endswith(number):
             continue
+        start = match.end(1) - len(number)
+        at_clause_start += start == 0 or text[start - 1] in CLAUSE_START
         kept.append(text[position : match.end(1) - len(number)])
         position = match.end()
         expected += 1
-    if expected - 1 < MIN_CHUNK_MARKERS:
+    markers = expected - 1
+    if markers < MIN_CHUNK_MARKERS or at_clause_start > MAX_CLAUSE_START_SHARE * markers:
         return text
     kept.append(text[position:])
     return "".join(kept)
+
+
+def remove_glued_page_numbers(text: str) -> str:
+    """Remove the longest run of page numbers glued between characters.
+
+    The run is found in one pass: for each candidate, the longest run ending
+    on it extends the best run ending on a number 1–3 below it.
+    """
+    candidates = [m for m in GLUED_NUMBER.finditer(text) if not QUANTITY_UNIT.match(text, m.end())]
+    best_by_value: dict[int, tuple[int, int]] = {}  # page → (run length, candidate index)
+    previous: list[int | None] = []
+    best_end, best_length = None, 0
+    for index, match in enumerate(candidates):
+        value = int(match.group(1))
+        length, link = 1, None
+        for step in range(1, MAX_PAGE_STEP + 1):
+            if (found := best_by_value.get(value - step)) and found[0] + 1 > length:
+                length, link = found[0] + 1, found[1]
+        previous.append(link)
+        if length >= best_by_value.get(value, (0, 0))[0]:
+            best_by_value[value] = (length, index)
+        if length > best_length:
+            best_end, best_length = index, length
+    if best_length < MIN_PAGE_RUN:
+        return text
+    run = []
+    while best_end is not None:
+        run.append(candidates[best_end])
+        best_end = previous[best_end]
+    run.reverse()
+    kept, position = [], 0
+    for match in _fill_page_gaps(text, run):
+        kept.append(text[position : match.start()])
+        position = match.end()
+    kept.append(text[position:])
+    return "".join(kept)
+
+
+def _fill_page_gaps(text: str, run: list[re.Match]) -> list[re.Match]:
+    """The run plus the page numbers it skipped because a unit followed them:
+    "建设27项目" between pages 26 and 28 is page 27, not 27 projects."""
+    pages = []
+    for before, after in zip(run, run[1:], strict=False):
+        pages.append(before)
+        low, high = int(before.group(1)), int(after.group(1))
+        if high - low > 1:
+            pages.extend(
+                m
+                for m in GLUED_NUMBER.finditer(text, before.end(), after.start())
+                if low < int(m.group(1)) < high
+            )
+    pages.append(run[-1])
+    return pages
 
 
 def remove_pinyin(text: str) -> str:
@@ -127,7 +208,7 @@ def remove_list_bullets(text: str) -> str:
 
 
 def remove_cjk_spaces(text: str) -> str:
-    return CJK_SPACE.sub("", text)
+    return DIGIT_CJK_SPACE.sub("", CJK_SPACE.sub("", text))
 
 
 def is_title_like(line: str) -> bool:
@@ -155,15 +236,22 @@ def _continues(previous: str, line: str) -> bool:
         len(previous) >= MIN_BROKEN_LINE
         and not previous.endswith(SENTENCE_END)
         and not BLOCK_START.match(line)
-        and not BLOCK_START.match(previous)
+        and (not BLOCK_START.match(previous) or _numbered_paragraph(previous))
         and not is_title_like(previous)
     )
+
+
+def _numbered_paragraph(line: str) -> bool:
+    """A numbered line that is text, not a heading, so a layout break inside it
+    is joined: "15.进一步规范…强制入会、" + "违规收费等行为。"."""
+    return len(line) > MAX_HEADING_LINE or line.endswith(MID_SENTENCE)
 
 
 def clean(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     for step in (
         remove_chunk_markers,
+        remove_glued_page_numbers,
         map_radicals,
         remove_pinyin,
         normalize_width,

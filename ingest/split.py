@@ -40,6 +40,8 @@ MIN_TOC_ENTRIES = 5
 # A newsletter's contents line: "06 杭州市人民政府办公厅关于…" (page number, space, title).
 CONTENTS_LINE = re.compile(r"^\d{1,3}\s+\S")
 MIN_NEWSLETTER_ITEMS = 2
+# A first line longer than this is text, not a title.
+MAX_UNTITLED_TITLE = 60
 # The policy a notice publishes: 关于印发《X》的通知
 PUBLISHED = re.compile(r"《(.+)》")
 
@@ -61,8 +63,26 @@ def split_documents(text: str, source: str) -> list[DocumentDraft]:
     sources = [i for i, line in enumerate(lines) if SOURCE_LINE.match(line)]
     if len(sources) >= MIN_NEWSLETTER_ITEMS:
         return split_newsletter(lines, source, sources)
-    draft = document_from_lines(lines, source)
+    draft = document_from_lines(lines, source) or untitled_document(lines, source)
     return [draft] if draft else []
+
+
+def untitled_document(lines: list[str], source: str) -> DocumentDraft | None:
+    """A file of one numbered document whose title names no type
+    (兰州市加快数字经济高质量发展): its first line is the title, and the operator
+    is told, rather than the file silently giving nothing."""
+    lines = [line for line in lines if line.strip()]
+    # Without numbered articles or items it is not a policy (a statistics report).
+    if not any(BLOCK_START.match(line) for line in lines):
+        return None
+    first = lines[0].strip()
+    titled = len(first) <= MAX_UNTITLED_TITLE and not first.endswith(tuple("。；！？"))
+    return DocumentDraft(
+        source=source,
+        title=first if titled else source.rsplit(".", 1)[0],
+        body="\n".join(lines[1:] if titled else lines),
+        warnings=["没有找到带文种的政策标题（办法、意见、通知……），标题取自首行或文件名，请核对。"],
+    )
 
 
 def is_policy_title(line: str) -> bool:

@@ -126,7 +126,8 @@ def extract_metadata(draft: DocumentDraft, context: str = "") -> DocumentDraft:
     draft.expiry_date = draft.expiry_date or dates.expiry_date(draft.body)
     if draft.region.level is None:
         primary = " ".join([*draft.issuers, draft.title])
-        draft.region = detect_region(primary, context)
+        # Division names are simplified: 內蒙古自治區 is found as 内蒙古自治区.
+        draft.region = detect_region(fold(primary), fold(context))
         if draft.region.level is None and any(map(is_national_issuer, draft.issuers)):
             draft.region.level = "national"
     return draft

@@ -30,10 +30,13 @@ DATE = re.compile(rf"({NUMBER}{{4}})\s*年\s*({NUMBER}{{1,3}})\s*月\s*({NUMBER}
 ISO_DATE = re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")
 # 自2023年8月25日起施行, 自印发之日起施行 (no date), 本办法自二〇二四年一月一日起实施
 EFFECTIVE = re.compile(rf"自\s*({DATE.pattern})\s*起\s*(?:施行|实施|执行|生效)")
-# 有效期至2026年12月31日, 有效期到…
-EXPIRY = re.compile(rf"有效期(?:至|到)\s*({DATE.pattern})")
+# 有效期至2026年12月31日, 有效期截至…, 有效期到…
+EXPIRY = re.compile(rf"有效期(?:截至|截止到|截止|至|到)\s*({DATE.pattern})")
 # A line that is only a date: the signature date of a notice.
-DATE_LINE = re.compile(rf"^\s*(?:{DATE.pattern})\s*$")
+# 2023年12月31日, （2023年12月31日）, 发布日期：2023年12月31日
+DATE_LINE = re.compile(
+    rf"^\s*(?:(?:发布|印发|成文|發布)日期\s*[:：]\s*)?[（(]?\s*(?:{DATE.pattern})\s*[）)]?\s*$"
+)
 
 
 def chinese_number(text: str) -> int | None:

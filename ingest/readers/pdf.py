@@ -19,6 +19,10 @@ MARGIN_ZONE = 0.08
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d{1,4})?[-—–\s]*$")
 SENTENCE_END = "。！？；：」”’）)…"
 ENCRYPTED = "PDF 已加密，需要密码才能读取。请提供未加密的文件。"
+# "(cid:2838)": a glyph pdfminer could not map to a character (a font without
+# a usable ToUnicode map). Text made of them is not text.
+UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
+MAX_UNMAPPED_SHARE = 0.1
 
 
 def _is_encryption_error(error: BaseException) -> bool:
@@ -91,6 +95,12 @@ def read_pdf(path: Path) -> RawText:
         heights = [page.height for page in pdf.pages]
     if not any(line["text"].strip() for lines in pages_lines for line in lines):
         raise UnreadableSource("PDF 没有文字层（可能是扫描件），需要先做文字识别（OCR）再入库。")
+    text = "".join(line["text"] for lines in pages_lines for line in lines)
+    if len(UNMAPPED_GLYPH.findall(text)) > MAX_UNMAPPED_SHARE * len(text) / len("(cid:1234)"):
+        raise UnreadableSource(
+            "PDF 的字体没有字符映射，只能取出字形编号；"
+            "请用原始文件另存为带文字的 PDF，或先做文字识别（OCR）。"
+        )
 
     repeated = _margin_lines(pages_lines, heights)
     paragraphs: list[str] = []

@@ -38,7 +38,26 @@ def read_text(path: Path) -> RawText:
     if not data.strip():
         raise UnreadableSource("文件是空的。")
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise UnreadableSource("文件含二进制内容，不是文本文件。")
+        data = _utf16_without_bom(data)
     text, encoding = decode(data)
     warnings = [] if encoding.startswith("utf") else [f"按 {encoding} 编码读取"]
     return RawText(path.name, text, "text", warnings)
+
+
+def _utf16_without_bom(data: bytes) -> bytes:
+    """UTF-16 saved without a byte order mark, given one; otherwise binary content.
+
+    In UTF-16 the ASCII of a Chinese text (digits, newlines) puts its NUL
+    bytes at odd offsets (little-endian) or even ones (big-endian); only a
+    few CJK characters (一 is U+4E00) put one on the other side.
+    """
+    head = data[:4096]
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    for bom, nuls, others in ((codecs.BOM_UTF16_LE, odd, even), (codecs.BOM_UTF16_BE, even, odd)):
+        if nuls > 2 * others and len(data) % 2 == 0:
+            try:
+                (bom + data).decode("utf-16")
+            except UnicodeDecodeError:
+                continue
+            return bom + data
+    raise UnreadableSource("文件含二进制内容，不是文本文件。")
