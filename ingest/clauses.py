@@ -9,6 +9,8 @@ lead phrase is the path of the items under it.
 
 import re
 
+from policybase.search.analyzer import fold
+
 from .drafts import ClauseDraft, DocumentDraft
 from .metadata.dates import DATE_LINE
 
@@ -44,6 +46,10 @@ MAX_CLAUSE = 300
 # 各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
 ADDRESSEES = re.compile(r"^各.{2,300}[:：]$")
 PAREN_TITLE = re.compile(r"^[（(][^（）()]{1,20}[）)]$")
+# Page furniture that is no part of the policy: 扫描二维码阅读全文, 文章图片来源：…, 责任编辑：…
+BOILERPLATE = re.compile(
+    r"^(?:扫描二维码|扫码|文章图片来源|图片来源|责任编辑|编辑[:：]|打印本页|关闭窗口|分享到)"
+)
 
 
 # A heading with no full stop, then the first item under it on the same line:
@@ -106,7 +112,12 @@ def split_clauses(draft: DocumentDraft) -> list[ClauseDraft]:
 
     for line in restore_breaks(draft.body).split("\n"):
         line = line.strip()
-        if not line or DATE_LINE.match(line) or ADDRESSEES.match(line):
+        if (
+            not line
+            or DATE_LINE.match(line)
+            or ADDRESSEES.match(line)
+            or BOILERPLATE.match(fold(line))
+        ):
             continue
         found = marker_of(line)
         if found:

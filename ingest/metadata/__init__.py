@@ -121,6 +121,9 @@ def extract_metadata(draft: DocumentDraft, context: str = "") -> DocumentDraft:
         draft.issuers = [issuer]
     if not draft.issuers and (interpreter := INTERPRETER.search(draft.body)):
         draft.issuers = [interpreter.group("issuer")]
+    # A newsletter's （来源：北京市人民政府） names the issuer when it is an organisation.
+    if not draft.issuers and ORGANISATION.match(fold(draft.filed_under.strip())):
+        draft.issuers = [draft.filed_under.strip()]
     draft.publish_date = draft.publish_date or dates.signature_date(lines)
     draft.effective_date = draft.effective_date or dates.effective_date(draft.body)
     draft.expiry_date = draft.expiry_date or dates.expiry_date(draft.body)

@@ -45,6 +45,9 @@ def test_newsletter_metadata_and_article_counts():
     assert hangzhou.issuers == ["杭州市人民政府办公厅"]
     assert str(hangzhou.effective_date) == "2023-08-25"
     assert str(hangzhou.expiry_date) == "2026-12-31"
+    # The item's source line names its issuer when it is an organisation.
+    assert drafts[NEWSLETTER_POLICIES[2]].issuers == ["北京市人民政府"]
+    assert drafts[NEWSLETTER_POLICIES[6]].issuers == ["济南市人民政府"]
     pudong = drafts[NEWSLETTER_POLICIES[4]]
     assert (pudong.region.province, pudong.region.district) == ("上海市", "浦东新区")
     assert len({c.number for c in pudong.clauses if c.number and c.number.endswith("条")}) == 20
@@ -90,6 +93,8 @@ def test_webpage_notice_and_its_plan_are_one_document():
     text = "".join(c.text for c in plan.clauses)
     assert "(zhōng)" not in text and "(wǒ)" not in text
     assert plan.clauses[1].path == ["一、激活數據要素潛能"]
+    # Page furniture (文章圖片來源:經濟觀察報) is no clause.
+    assert not any("圖片來源" in c.text for c in plan.clauses)
 
 
 def test_a_file_with_no_policy_title_gives_no_document(tmp_path: Path):
