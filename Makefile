@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format bench clean-data
+.PHONY: run test lint format bench bench-classifiers
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,5 +31,10 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+## bench: the quick benchmarks (seconds to minutes); bench-classifiers: the 5-fold comparison (~45 min)
 bench: $(VENV)/.installed
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	$(PY) bench/count_seeds.py
+	$(PY) bench/classify_rate.py
+
+bench-classifiers: $(VENV)/.installed
+	$(PY) bench/compare_classifiers.py
