@@ -41,8 +41,21 @@ def store_file(path: Path, drafts: list[DocumentDraft]) -> tuple[list[Document],
     return documents, True
 
 
+def previous_version(draft: DocumentDraft, sha256: str) -> Document | None:
+    """The latest stored document from another file that this draft is a new version of."""
+    others = Document.objects.exclude(source_sha256=sha256).order_by("-created", "-pk")
+    if draft.doc_number:
+        return others.filter(doc_number=draft.doc_number).first()
+    if draft.issuers:
+        for candidate in others.filter(title=draft.title[:300]).prefetch_related("issuers"):
+            if sorted(candidate.issuer_names) == sorted(draft.issuers):
+                return candidate
+    return None
+
+
 def _store_document(draft: DocumentDraft, path: Path, sha256: str) -> Document:
     document = Document.objects.create(
+        previous_version=previous_version(draft, sha256),
         title=draft.title[:300],
         doc_number=draft.doc_number or "",
         region=resolve_region(draft.region),

@@ -110,6 +110,16 @@ class Document(models.Model):
     source_name = models.CharField("来源文件", max_length=255)
     source_sha256 = models.CharField("文件SHA-256", max_length=64, db_index=True)
     source_file = models.FileField("原始文件", upload_to="sources/", blank=True)
+    # The same policy as published before (same 文号, or same title and issuers,
+    # different text): kept, and linked from its successor.
+    previous_version = models.ForeignKey(
+        "self",
+        verbose_name="上一版本",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="later_versions",
+    )
     created = models.DateTimeField("入库时间", auto_now_add=True)
     updated = models.DateTimeField("更新时间", auto_now=True)
 

@@ -24,6 +24,8 @@ def document_record(document: Document, with_clauses: bool = True) -> dict:
         "status": document.status,
         "has_full_text": document.has_full_text,
         "warnings": document.warnings,
+        "previous_version": document.previous_version_id,
+        "later_versions": [d.pk for d in document.later_versions.all()],
     }
     if with_clauses:
         record["clauses"] = [
