@@ -10,6 +10,7 @@ from pathlib import Path
 from .categorize import categorize
 from .drafts import DocumentDraft, UnreadableSource
 from .parse import parse_path
+from .paths import readable
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ class ParsedFile:
 
     @property
     def source(self) -> str:
-        return self.path.name
+        return readable(self.path.name)
 
 
 def parse_file(path: Path) -> ParsedFile:

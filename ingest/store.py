@@ -15,6 +15,7 @@ from policybase.catalog.models import Category, Clause, Document, Issuer, Region
 from policybase.search.indexing import schedule_reindex
 
 from .drafts import DocumentDraft, RegionRef
+from .paths import readable
 
 NATIONAL_REGION_NAME = "全国"
 
@@ -66,7 +67,7 @@ def _store_document(draft: DocumentDraft, path: Path, sha256: str) -> Document:
         status=draft.status,
         has_full_text=draft.has_full_text,
         warnings=draft.warnings,
-        source_name=path.name,
+        source_name=readable(path.name),
         source_sha256=sha256,
     )
     document.issuers.set(
@@ -94,7 +95,8 @@ def _attach_source_file(documents: list[Document], path: Path, sha256: str) -> N
     # name never collide; every document cut from it points at it.
     with path.open("rb") as handle:
         first = documents[0]
-        first.source_file.save(f"{sha256[:2]}/{sha256}/{path.name}", File(handle), save=True)
+        name = readable(path.name)
+        first.source_file.save(f"{sha256[:2]}/{sha256}/{name}", File(handle), save=True)
     Document.objects.filter(pk__in=[d.pk for d in documents[1:]]).update(
         source_file=first.source_file.name
     )

@@ -88,3 +88,17 @@ def test_the_celery_task_runs_the_same_job(search_index, media_dir, sample_copy)
     assert ingest_job.delay(job.pk).get() == "done"
     job.refresh_from_db()
     assert job.state == "done" and job.documents.exists()
+
+
+def test_odd_file_names_are_ingested_and_reported(search_index, media_dir, tmp_path):
+    # A GBK file whose name is not UTF-8 either, and a name with spaces and brackets.
+    odd = tmp_path / (b"bad\xff\xfename.txt").decode("utf-8", "surrogateescape")
+    odd.write_bytes("某市数据条例\n第一条 为了规范数据处理活动，制定本条例。".encode("gbk"))
+    spaced = tmp_path / "政策 文件 (1).txt"
+    spaced.write_text("某市数据条例\n第一条 为了促进数据流通，制定本条例。", encoding="utf-8")
+    out = io.StringIO()
+    call_command("ingest", tmp_path, "--json", stdout=out)
+    jobs = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [job["state"] for job in jobs] == ["done", "done"]
+    assert "\ufffd" in jobs[0]["source"]
+    assert Document.objects.filter(source_name="政策 文件 (1).txt").exists()

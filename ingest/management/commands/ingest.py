@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ingest.jobs import run_ingest_job
+from ingest.jobs import create_job, run_ingest_job
 from ingest.models import IngestJob
 from ingest.pipeline import collect_files, parse_file
 from policybase.catalog.models import Document
@@ -46,7 +46,7 @@ class Command(BaseCommand):
     def ingest(self, files, as_json) -> int:
         failed = 0
         for path in files:
-            job = run_ingest_job(IngestJob.objects.create(source=str(path.resolve())).pk)
+            job = run_ingest_job(create_job(path).pk, path)
             failed += job.state == IngestJob.State.FAILED
             if as_json:
                 self.emit(job.as_contract(), True)
