@@ -23,12 +23,14 @@ import pytest
 
 from ingest.clean import map_radicals
 from ingest.parse import parse_path
+from ingest.readers import read
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (CI installs it)"
 )
 
+NOTO_SERIF_CJK = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
 NOTICE_TITLE = "嘉兴市人民政府关于印发《嘉兴市公共数据安全管理办法》的通知"
 TITLE = "嘉兴市公共数据安全管理办法"
 DOC_NUMBER = "嘉政发〔2024〕3号"
@@ -99,7 +101,7 @@ TABLE = [
     ("级别", "数据示例", "安全要求"),
     ("一级", "已公开的政策文件", "完整性保护"),
     ("二级", "内部办公数据", "访问控制"),
-    ("三级", "个人身份信息", "加密存储、脱敏使用"),
+    ("三级", "个人身份信息、用户账户", "加密存储、脱敏使用"),
     ("四级", "重要数据", "加密传输、专区处理"),
 ]
 CN_DIGITS = "零一二三四五六七八九"
@@ -286,3 +288,17 @@ def test_no_page_furniture_inside_clauses(document):
         assert NOTICE_TITLE not in clause.text
     chapters = {heading.replace("　", "") for heading, _ in CHAPTERS}
     assert {c.path[0] for c in document.clauses if c.path} <= chapters
+
+
+@pytest.mark.xfail(
+    # The fault shows with the font the page asks for (Debian's fonts-noto-cjk);
+    # with another font the test simply runs.
+    NOTO_SERIF_CJK.exists(),
+    strict=True,
+    reason="pdfminer reads the Noto CJK SC glyph of 户 as 戶 (U+6236) in Chromium's "
+    "font subsets; pypdfium2 reads 户 (see bench/pdf_rate.py). Remove the mark once "
+    "readers/pdf.py gets this right.",
+)
+def test_characters_keep_their_code_point(pdf):
+    text = read(pdf).text
+    assert "用户账户" in map_radicals(text)
