@@ -3,7 +3,7 @@
 A policy page (notice, 文号, addressees, signature, then the 办法 in chapters
 and articles, with a table) is printed twice: once with Chromium's own
 header and footer (print date and page title at the top, file URL and
-"1/3" at the bottom of every page) and once without. ``parse_path`` must give
+"n/N" at the bottom of every page) and once without. ``parse_path`` must give
 the same document from both: the title, 文号 and date of the notice, every
 article once with its number and its full text, nothing of the page
 furniture inside a clause, and the article that runs over a page break as
