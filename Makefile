@@ -35,6 +35,7 @@ format: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/count_seeds.py
 	$(PY) bench/classify_rate.py
+	$(PY) bench/pdf_rate.py
 
 bench-classifiers: $(VENV)/.installed
 	$(PY) bench/compare_classifiers.py

@@ -12,7 +12,8 @@ import re
 from policybase.search.analyzer import fold
 
 from .drafts import ClauseDraft, DocumentDraft
-from .metadata.dates import DATE_LINE
+from .metadata.dates import DATE_LINE, SIGNATURE_WITH_DATE
+from .metadata.doc_numbers import is_doc_number_line
 
 CN_NUMBER = "一二三四五六七八九十百零〇两"
 # (level, pattern) in nesting order.
@@ -115,6 +116,8 @@ def split_clauses(draft: DocumentDraft) -> list[ClauseDraft]:
         if (
             not line
             or DATE_LINE.match(line)
+            or SIGNATURE_WITH_DATE.match(line)
+            or is_doc_number_line(line)
             or ADDRESSEES.match(line)
             or BOILERPLATE.match(fold(line))
         ):

@@ -107,6 +107,14 @@ MIN_BROKEN_LINE = 15
 # A numbered line longer than this, or ending in a comma, is a paragraph, not a heading.
 MAX_HEADING_LINE = 40
 MID_SENTENCE = tuple("，、,“（(")
+# Punctuation inside a numbered line makes it text: "3.严格维护公平竞争审查制度。强化竞"
+INNER_PUNCTUATION = re.compile(r"[。，；,;]")
+# "发布时间：2024年3月15日", "索引号：…": a labelled field, never half a sentence.
+LABEL_LINE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:：]")
+# A line ending in a date or a 文号 is a field or a signature, not a broken sentence.
+ENDS_WITH_FIELD = re.compile(r"(?:\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}|[号號])\s*$")
+# Markdown a converter left: "# 标题", "## 一、…", "> 引文"
+MARKDOWN_MARKER = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?)", re.MULTILINE)
 
 
 def remove_chunk_markers(text: str) -> str:
@@ -203,6 +211,10 @@ def remove_page_number_lines(text: str) -> str:
     return "\n".join(line for line in text.split("\n") if not PAGE_NUMBER_LINE.match(line))
 
 
+def remove_markdown_markers(text: str) -> str:
+    return MARKDOWN_MARKER.sub("", text)
+
+
 def remove_list_bullets(text: str) -> str:
     return LIST_BULLET.sub("", text)
 
@@ -237,6 +249,8 @@ def _continues(previous: str, line: str) -> bool:
         and not previous.endswith(SENTENCE_END)
         and not BLOCK_START.match(line)
         and (not BLOCK_START.match(previous) or _numbered_paragraph(previous))
+        and not LABEL_LINE.match(previous)
+        and not ENDS_WITH_FIELD.search(previous)
         and not is_title_like(previous)
     )
 
@@ -244,7 +258,11 @@ def _continues(previous: str, line: str) -> bool:
 def _numbered_paragraph(line: str) -> bool:
     """A numbered line that is text, not a heading, so a layout break inside it
     is joined: "15.进一步规范…强制入会、" + "违规收费等行为。"."""
-    return len(line) > MAX_HEADING_LINE or line.endswith(MID_SENTENCE)
+    return (
+        len(line) > MAX_HEADING_LINE
+        or line.endswith(MID_SENTENCE)
+        or bool(INNER_PUNCTUATION.search(line))
+    )
 
 
 def clean(text: str) -> str:
@@ -255,6 +273,7 @@ def clean(text: str) -> str:
         map_radicals,
         remove_pinyin,
         normalize_width,
+        remove_markdown_markers,
         remove_list_bullets,
         remove_page_number_lines,
         remove_cjk_spaces,

@@ -192,20 +192,34 @@ def _shingles(title: str, size: int = 4) -> set[str]:
     return {core[i : i + size] for i in range(max(len(core) - size + 1, 1))}
 
 
+HEADING_LABEL_REACH = 60
+
+
 def locate_bodies(body_text: str, entries: list[TocEntry]) -> list[str | None]:
     """The body of each entry: found where the entry's heading (its date, with
-    words of its title just before it) appears again, in contents order."""
+    words of its title just before it) appears again, in contents order.
+
+    A heading holds no sentence, so it starts after the last sentence end before
+    the date; page numbers, item numbers and section labels printed in front of
+    it ("…提升影响力。163.“数据…", "…文化。31B.法律法规篇一、国家篇331.工业…") are part
+    of it, and words the title shares with the end of the previous body are not.
+    """
     starts: list[tuple[int, int, int]] = []  # (entry index, heading start, body start)
     cursor = 0
     for index, entry in enumerate(entries):
         marker = f"({entry.date})"
+        # Headings may print the title twice, interleaved ("“数据要素“数据要素”三年…").
+        reach = 2 * len(entry.title) + 20
         found = body_text.find(marker, cursor)
         while found != -1:
-            window_start = max(cursor, found - 150)
-            window = body_text[window_start:found]
-            hits = [window.find(s) for s in _shingles(entry.title) if s and s in window]
-            if hits:
-                starts.append((index, window_start + min(hits), found + len(marker)))
+            window_start = max(cursor, found - reach)
+            # Labels in front of the title ("31B.法律法规篇一、国家篇331.") may reach further back.
+            label_start = max(cursor, window_start - HEADING_LABEL_REACH)
+            sentence_end = max(body_text.rfind(char, label_start, found) for char in "。；！？")
+            heading = sentence_end + 1 if sentence_end != -1 else window_start
+            window = body_text[heading:found]
+            if any(s in window for s in _shingles(entry.title) if s):
+                starts.append((index, heading, found + len(marker)))
                 cursor = found + len(marker)
                 break
             found = body_text.find(marker, found + 1)

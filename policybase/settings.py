@@ -152,5 +152,7 @@ LOGGING = {
     "loggers": {
         "policybase": {"handlers": ["console"], "level": "INFO"},
         "ingest": {"handlers": ["console"], "level": "INFO"},
+        # pdfminer warns about every page of a Chromium-printed PDF (FontBBox).
+        "pdfminer": {"level": "ERROR"},
     },
 }

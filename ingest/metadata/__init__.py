@@ -54,7 +54,11 @@ STATUS_WORDS = ("征求意见稿", "草案", "试行", "暂行", "修订")
 TRAILING_BRACKETS = re.compile(r"(?:\s*[（(][^（）()]{1,12}[）)])+\s*$")
 # 本规定由国家互联网信息办公室会同…负责解释: who answers for a text without a signature.
 INTERPRETER = re.compile(
-    r"本(?:规定|办法|条例|细则|意见|方案|措施|指引)由(?P<issuer>[\u4e00-\u9fff]{2,20}?)(?:会同|负责|商)"
+    r"本(?:规定|办法|条例|细则|意见|方案|措施|指引)由(?P<issuer>[\u4e00-\u9fff、]{2,80}?)(?:会同|负责|商)"
+)
+# 上海市浦东新区人民政府　2024年6月20日: issuer and date on one signature line.
+SIGNED_LINE = re.compile(
+    rf"^(?P<issuer>[\u4e00-\u9fff（）()]{{2,30}}?)\s*(?P<date>{dates.DATE.pattern})\s*$"
 )
 # A signature line: a short organisation name (国家数据局, 中央网信办, 杭州市人民政府办公厅).
 ORGANISATION = re.compile(
@@ -93,8 +97,12 @@ def issuer_from_title(title: str) -> str | None:
 
 
 def signature_issuers(lines: list[str]) -> list[str]:
-    """The organisations listed just above the first standalone date line."""
+    """The organisations listed just above the first standalone date line, or
+    standing before the date on the same line."""
     for index, line in enumerate(lines):
+        signed = SIGNED_LINE.match(line)
+        if signed and ORGANISATION.match(fold(signed.group("issuer"))):
+            return [signed.group("issuer")]
         if dates.DATE_LINE.match(line):
             names = []
             for previous in reversed(lines[max(0, index - 40) : index]):
@@ -120,7 +128,7 @@ def extract_metadata(draft: DocumentDraft, context: str = "") -> DocumentDraft:
     if not draft.issuers and (issuer := issuer_from_title(raw_title)):
         draft.issuers = [issuer]
     if not draft.issuers and (interpreter := INTERPRETER.search(draft.body)):
-        draft.issuers = [interpreter.group("issuer")]
+        draft.issuers = interpreter.group("issuer").split("、")
     # A newsletter's （来源：北京市人民政府） names the issuer when it is an organisation.
     if not draft.issuers and ORGANISATION.match(fold(draft.filed_under.strip())):
         draft.issuers = [draft.filed_under.strip()]

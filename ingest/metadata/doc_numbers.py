@@ -17,6 +17,12 @@ def normalize_doc_number(text: str) -> str:
     return f"{prefix}〔{year}〕{number}号"
 
 
+def is_doc_number_line(line: str) -> bool:
+    """A line that is a 文号 and little else, as printed under a title."""
+    match = DOC_NUMBER.search(line)
+    return bool(match) and len(line.strip()) - len(match.group()) <= 4
+
+
 def find_doc_number(lines: list[str]) -> str | None:
     """The document's own 文号: one standing on its own line.
 
@@ -24,7 +30,6 @@ def find_doc_number(lines: list[str]) -> str | None:
     (《国务院关于…的意见》（国发〔2022〕2号）), not to this one.
     """
     for line in lines:
-        match = DOC_NUMBER.search(line)
-        if match and len(line.strip()) - len(match.group()) <= 4:
-            return normalize_doc_number(match.group())
+        if is_doc_number_line(line):
+            return normalize_doc_number(DOC_NUMBER.search(line).group())
     return None

@@ -1,5 +1,6 @@
 """Web pages: keep the article, drop navigation, scripts and boilerplate."""
 
+import re
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -21,6 +22,7 @@ NOISE_TAGS = [
     "svg",
 ]
 # Block elements whose text forms its own line.
+SITE_SUFFIX = re.compile(r"\s*[_|｜]\s*|\s+[-–—]\s+")
 BLOCKS = [
     "p",
     "div",
@@ -57,13 +59,16 @@ def html_to_text(markup: str) -> str:
     soup = BeautifulSoup(markup, "lxml")
     for tag in soup.find_all(NOISE_TAGS):
         tag.decompose()
-    title = soup.title.get_text(strip=True) if soup.title else ""
     element = article_element(soup)
     for block in element.find_all(BLOCKS):
         block.insert_before("\n")
     text = element.get_text()
-    if title and title not in text[:500]:
-        text = title + "\n" + text
+    # Without a heading in the article, the page title names it; sites append
+    # their own name: "…的通知_政策文件_绍兴市人民政府门户网站".
+    if soup.title and not element.find(["h1", "h2"]):
+        title = SITE_SUFFIX.split(soup.title.get_text(strip=True))[0]
+        if title and title not in text[:500]:
+            text = title + "\n" + text
     return text
 
 
