@@ -1,5 +1,6 @@
 """The pipeline without the database: read → clean → split → metadata → clauses."""
 
+from dataclasses import replace
 from pathlib import Path
 
 from .clauses import split_clauses
@@ -12,8 +13,14 @@ from .split import split_documents
 
 def parse_raw(raw: RawText) -> list[DocumentDraft]:
     drafts = []
+    first_of_title: dict[str, DocumentDraft] = {}
     for draft in split_documents(clean(raw.text), raw.source):
-        extract_metadata(draft, draft.filed_under)
+        first = first_of_title.setdefault(draft.title, draft)
+        if first is not draft:
+            # A compilation lists a policy where it belongs first and again under
+            # regions it also applies to; the later listing is not that region's.
+            draft.region, draft.issuers = replace(first.region), list(first.issuers)
+        extract_metadata(draft, draft.filed_under if first is draft else "")
         draft.clauses = split_clauses(draft) if draft.has_full_text else []
         draft.warnings = raw.warnings + draft.warnings
         if draft.has_full_text and not draft.clauses:

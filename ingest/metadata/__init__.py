@@ -60,6 +60,9 @@ INTERPRETER = re.compile(
 SIGNED_LINE = re.compile(
     rf"^(?P<issuer>[\u4e00-\u9fff（）()]{{2,30}}?)\s*(?P<date>{dates.DATE.pattern})\s*$"
 )
+# Only national bodies write to every province: "各省、自治区、直辖市…", "国务院各部委、各直属机构".
+NATIONAL_ADDRESSEES = re.compile(r"各省、自治区、直辖市|国务院各部委")
+NATIONAL_ADDRESSEES_REACH = 400
 # A signature line: a short organisation name (国家数据局, 中央网信办, 杭州市人民政府办公厅).
 ORGANISATION = re.compile(
     r"^[\u4e00-\u9fff（）()]{2,30}(?:局|部|委|办|厅|院|行|会|府|室|中心|署|委员会|政府)$"
@@ -139,6 +142,9 @@ def extract_metadata(draft: DocumentDraft, context: str = "") -> DocumentDraft:
         primary = " ".join([*draft.issuers, draft.title])
         # Division names are simplified: 內蒙古自治區 is found as 内蒙古自治区.
         draft.region = detect_region(fold(primary), fold(context))
-        if draft.region.level is None and any(map(is_national_issuer, draft.issuers)):
+        if draft.region.level is None and (
+            any(map(is_national_issuer, draft.issuers))
+            or NATIONAL_ADDRESSEES.search(draft.preamble + draft.body[:NATIONAL_ADDRESSEES_REACH])
+        ):
             draft.region.level = "national"
     return draft

@@ -80,6 +80,12 @@ def test_compilation_documents_with_and_without_full_text():
         "district": "朝阳区",
     }
     assert chaoyang.status == ["试行", "征求意见稿"]
+    # Listed under 国家篇 and again under 内蒙古自治区: a national document both times.
+    relisted = [d for d in drafts if d.title == "工业和信息化领域数据安全风险评估实施细则(试行)"]
+    assert [d.filed_under for d in relisted] == ["国家篇", "内蒙古自治区"]
+    assert [d.region.level for d in relisted] == ["national", "national"]
+    notice = next(d for d in drafts if d.title == "关于加强行政事业单位数据资产管理的通知")
+    assert notice.region.level == "national"  # addressed to 各省、自治区、直辖市
 
 
 def test_webpage_notice_and_its_plan_are_one_document():
