@@ -25,6 +25,7 @@ def test_effective_and_expiry_dates():
 def test_doc_numbers_normalise_and_cited_ones_are_not_the_documents():
     assert normalize_doc_number("京政办发[2024]3号") == "京政办发〔2024〕3号"
     assert normalize_doc_number("沪府规(2023)5号") == "沪府规〔2023〕5号"
+    assert normalize_doc_number("浙政发〔2023〕 第5号") == "浙政发〔2023〕5号"
     assert find_doc_number(["國數政策〔2023〕11号"]) == "國數政策〔2023〕11号"
     assert find_doc_number(["根据《国务院关于…的意见》（国发〔2022〕2号），制定本方案。"]) is None
 
