@@ -151,3 +151,36 @@ def test_invalid_parameters_answer_400_with_json(client, db, params):
     response = client.get("/api/search", params)
     assert response.status_code == 400
     assert "error" in response.json()
+
+
+ODD_QUERIES = [
+    '"',
+    "(",
+    "OR",
+    "NOT",
+    "-",
+    "*",
+    "?",
+    "a:b",
+    "text:数据",
+    "\\",
+    '"数据',
+    "[1 TO 2]",
+    "^2",
+    "数据~2",
+    "<script>alert(1)</script>",
+    "数据 OR",
+    "OR 数据",
+    '""""',
+    "🚀",
+    "'数据'",
+]
+
+
+def test_odd_queries_never_break_a_page_and_come_back_escaped(corpus, client):
+    for query in ODD_QUERIES:
+        api_response = client.get("/api/search", {"q": query})
+        page = client.get("/", {"q": query})
+        assert api_response.status_code in (200, 400), query
+        assert page.status_code in (200, 400), query
+        assert "<script>alert" not in page.content.decode(), query
