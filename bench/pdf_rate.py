@@ -31,7 +31,6 @@ import argparse
 import logging
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -51,6 +50,7 @@ from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 from ingest.drafts import RawText  # noqa: E402
 from ingest.parse import parse_path, parse_raw  # noqa: E402
 from ingest.readers import pdf as pdf_reader  # noqa: E402
+from tests.chromium import print_to_pdf  # noqa: E402
 
 CLAUSES_TSV = REPO / "data" / "labeled_clauses.tsv"
 FONT = "STSong-Light"
@@ -60,7 +60,6 @@ MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 72, 80, 80
 HEADER = "浙江省数据要素市场化配置改革政策汇编（2024年版）"
 TITLE = "浙江省公共数据开发利用条例"
 CN_DIGITS = "零一二三四五六七八九"
-CHROMIUM = "/usr/bin/chromium"
 
 
 def cn_number(number: int) -> str:
@@ -203,24 +202,7 @@ p {{ text-indent: 2em; margin: 0; }}
 </style></head><body>{"".join(blocks)}</body></html>""",
         encoding="utf-8",
     )
-    subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={path.parent / 'chromium-profile'}",
-            f"--print-to-pdf={path}",
-            html.as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    print_to_pdf(html, path, path.parent / "chromium-profile", timeout=300)
     pdf = pdfium.PdfDocument(path)
     if len(pdf) < pages:
         raise SystemExit(f"Chromium printed {len(pdf)} pages, fewer than {pages}")
@@ -365,7 +347,7 @@ def pdfium_read(path: Path) -> RawText:
             paragraphs
             and page_paragraphs
             and paragraphs[-1][-1] not in pdf_reader.SENTENCE_END
-            and not pdf_reader._starts_block(page_paragraphs[0])
+            and not pdf_reader.BLOCK_START.match(page_paragraphs[0])
         ):
             paragraphs[-1] += page_paragraphs.pop(0)
         paragraphs.extend(page_paragraphs)

@@ -11,7 +11,7 @@ import threading
 
 from django.conf import settings
 
-from .classify import ClauseClassifier, ModelFileError, Prediction, load_labeled
+from .classify import ClauseClassifier, ModelFileError, load_labeled
 from .drafts import DocumentDraft
 
 log = logging.getLogger(__name__)
@@ -34,16 +34,14 @@ def get_classifier() -> ClauseClassifier:
         return classifier
 
 
-def predict(texts: list[str], paths: list[str] | None = None) -> list[Prediction]:
-    return get_classifier().predict(texts, paths)
-
-
 def categorize(drafts: list[DocumentDraft]) -> None:
     """Set category, confidence and top guesses on every clause of ``drafts``."""
     clauses = [clause for draft in drafts for clause in draft.clauses]
     if not clauses:
         return
-    predictions = predict([c.text for c in clauses], [" ".join(c.path) for c in clauses])
+    predictions = get_classifier().predict(
+        [c.text for c in clauses], [" ".join(c.path) for c in clauses]
+    )
     for clause, prediction in zip(clauses, predictions, strict=True):
         clause.category = prediction.category
         clause.confidence = round(prediction.confidence, 4)

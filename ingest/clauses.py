@@ -12,7 +12,8 @@ import re
 from policybase.search.analyzer import fold
 
 from .drafts import ClauseDraft, DocumentDraft
-from .metadata.dates import DATE_LINE, SIGNATURE_WITH_DATE
+from .metadata import SIGNED_LINE
+from .metadata.dates import DATE_LINE
 from .metadata.doc_numbers import is_doc_number_line
 
 CN_NUMBER = "一二三四五六七八九十百零〇两"
@@ -113,13 +114,15 @@ def split_clauses(draft: DocumentDraft) -> list[ClauseDraft]:
 
     for line in restore_breaks(draft.body).split("\n"):
         line = line.strip()
+        folded = fold(line)
+        # Dates, signatures, 文号, addressees and page furniture carry no clause.
         if (
             not line
             or DATE_LINE.match(line)
-            or SIGNATURE_WITH_DATE.match(line)
+            or SIGNED_LINE.match(folded)
             or is_doc_number_line(line)
             or ADDRESSEES.match(line)
-            or BOILERPLATE.match(fold(line))
+            or BOILERPLATE.match(folded)
         ):
             continue
         found = marker_of(line)

@@ -7,6 +7,8 @@ other character; ``clean`` applies them in order.
 import re
 import unicodedata
 
+from policybase.search.analyzer import fold
+
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 # A scraper numbered the chunks it cut the text into, "1、" … "333、", wherever
@@ -224,8 +226,7 @@ def remove_cjk_spaces(text: str) -> str:
 
 
 def is_title_like(line: str) -> bool:
-    from policybase.search.analyzer import fold  # traditional titles use the same words
-
+    # Folded, so traditional titles (管理辦法) end in the same words.
     return bool(TITLE_LIKE.match(fold(line.strip())))
 
 

@@ -11,10 +11,11 @@ from .categorize import categorize
 from .drafts import DocumentDraft, UnreadableSource
 from .parse import parse_path
 from .paths import readable
+from .readers import READERS
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf", ".docx"}
+SUPPORTED_SUFFIXES = set(READERS)
 
 
 @dataclass

@@ -34,8 +34,9 @@ def store_file(path: Path, drafts: list[DocumentDraft]) -> tuple[list[Document],
     known = list(Document.objects.filter(source_sha256=sha256).order_by("pk"))
     if known:
         return known, False
+    known_categories = set(Category.objects.values_list("id", flat=True))
     with transaction.atomic():
-        documents = [_store_document(draft, path, sha256) for draft in drafts]
+        documents = [_store_document(draft, path, sha256, known_categories) for draft in drafts]
         if documents:
             _attach_source_file(documents, path, sha256)
         schedule_reindex(document_ids=[d.pk for d in documents])
@@ -54,7 +55,9 @@ def previous_version(draft: DocumentDraft, sha256: str) -> Document | None:
     return None
 
 
-def _store_document(draft: DocumentDraft, path: Path, sha256: str) -> Document:
+def _store_document(
+    draft: DocumentDraft, path: Path, sha256: str, known_categories: set[int]
+) -> Document:
     document = Document.objects.create(
         previous_version=previous_version(draft, sha256),
         title=draft.title[:300],
@@ -73,7 +76,6 @@ def _store_document(draft: DocumentDraft, path: Path, sha256: str) -> Document:
     document.issuers.set(
         [Issuer.objects.get_or_create(name=name[:128])[0] for name in draft.issuers]
     )
-    known_categories = set(Category.objects.values_list("id", flat=True))
     Clause.objects.bulk_create(
         Clause(
             document=document,

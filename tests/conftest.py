@@ -1,3 +1,4 @@
+import itertools
 import shutil
 from pathlib import Path
 
@@ -26,6 +27,23 @@ def search_index(transactional_db, django_db_serialized_rollback):
     clear_index()
     yield
     clear_index()
+
+
+@pytest.fixture
+def store_drafts(search_index, media_dir, tmp_path):
+    """Store drafts as if parsed from a file of their own, through ``store_file``;
+    calls with the same ``content`` are the same file (by its hash)."""
+    from ingest.store import store_file
+
+    counter = itertools.count()
+
+    def store(drafts, content=None):
+        number = next(counter)
+        path = tmp_path / f"source-{number}.txt"
+        path.write_text(f"source {number}" if content is None else content, encoding="utf-8")
+        return store_file(path, drafts)
+
+    return store
 
 
 @pytest.fixture

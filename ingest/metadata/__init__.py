@@ -4,6 +4,7 @@ Every function reads plain text and returns what it is sure of; what it
 cannot tell stays None (a draft's date is unknown, not guessed).
 """
 
+import datetime as dt
 import re
 
 from policybase.search.analyzer import fold
@@ -56,17 +57,16 @@ TRAILING_BRACKETS = re.compile(r"(?:\s*[（(][^（）()]{1,12}[）)])+\s*$")
 INTERPRETER = re.compile(
     r"本(?:规定|办法|条例|细则|意见|方案|措施|指引)由(?P<issuer>[\u4e00-\u9fff、]{2,80}?)(?:会同|负责|商)"
 )
-# 上海市浦东新区人民政府　2024年6月20日: issuer and date on one signature line.
-SIGNED_LINE = re.compile(
-    rf"^(?P<issuer>[\u4e00-\u9fff（）()]{{2,30}}?)\s*(?P<date>{dates.DATE.pattern})\s*$"
-)
 # Only national bodies write to every province: "各省、自治区、直辖市…", "国务院各部委、各直属机构".
 NATIONAL_ADDRESSEES = re.compile(r"各省、自治区、直辖市|国务院各部委")
 NATIONAL_ADDRESSEES_REACH = 400
-# A signature line: a short organisation name (国家数据局, 中央网信办, 杭州市人民政府办公厅).
-ORGANISATION = re.compile(
-    r"^[\u4e00-\u9fff（）()]{2,30}(?:局|部|委|办|厅|院|行|会|府|室|中心|署|委员会|政府)$"
+# A short organisation name, as signatures print it: 国家数据局, 中央网信办, 杭州市人民政府办公厅
+ORGANISATION_NAME = (
+    r"[\u4e00-\u9fff（）()]{2,30}?(?:局|部|委|办|厅|院|行|会|府|室|中心|署|委员会|政府)"
 )
+ORGANISATION = re.compile(rf"^{ORGANISATION_NAME}$")
+# 上海市浦东新区人民政府　2024年6月20日: issuer and date on one signature line.
+SIGNED_LINE = re.compile(rf"^(?P<issuer>{ORGANISATION_NAME})\s*(?:{dates.DATE.pattern})\s*$")
 
 
 def doc_type_of(title: str) -> str | None:
@@ -99,21 +99,21 @@ def issuer_from_title(title: str) -> str | None:
     return match.group("issuer") if match else None
 
 
-def signature_issuers(lines: list[str]) -> list[str]:
-    """The organisations listed just above the first standalone date line, or
-    standing before the date on the same line."""
+def signature(lines: list[str]) -> tuple[list[str], dt.date | None]:
+    """Signatories and date of the first signature: the organisations listed
+    above a line that is only a date, or one organisation and the date on one
+    line (folded, so 廳 reads as 厅)."""
     for index, line in enumerate(lines):
-        signed = SIGNED_LINE.match(line)
-        if signed and ORGANISATION.match(fold(signed.group("issuer"))):
-            return [signed.group("issuer")]
+        if signed := SIGNED_LINE.match(fold(line)):
+            return [line[: signed.end("issuer")].strip()], dates.parse_date(line)
         if dates.DATE_LINE.match(line):
             names = []
             for previous in reversed(lines[max(0, index - 40) : index]):
                 if not ORGANISATION.match(fold(previous)):
                     break
                 names.append(previous)
-            return names[::-1]
-    return []
+            return names[::-1], dates.parse_date(line)
+    return [], None
 
 
 def extract_metadata(draft: DocumentDraft, context: str = "") -> DocumentDraft:
@@ -126,8 +126,9 @@ def extract_metadata(draft: DocumentDraft, context: str = "") -> DocumentDraft:
     draft.doc_type = draft.doc_type or doc_type_of(draft.title)
     draft.status = draft.status or status_of(draft.title)
     draft.doc_number = draft.doc_number or find_doc_number(lines[: len(preamble) + 12])
+    signatories, signed_on = signature(lines)
     if not draft.issuers:
-        draft.issuers = signature_issuers(lines)
+        draft.issuers = signatories
     if not draft.issuers and (issuer := issuer_from_title(raw_title)):
         draft.issuers = [issuer]
     if not draft.issuers and (interpreter := INTERPRETER.search(draft.body)):
@@ -135,7 +136,7 @@ def extract_metadata(draft: DocumentDraft, context: str = "") -> DocumentDraft:
     # A newsletter's （来源：北京市人民政府） names the issuer when it is an organisation.
     if not draft.issuers and ORGANISATION.match(fold(draft.filed_under.strip())):
         draft.issuers = [draft.filed_under.strip()]
-    draft.publish_date = draft.publish_date or dates.signature_date(lines)
+    draft.publish_date = draft.publish_date or signed_on
     draft.effective_date = draft.effective_date or dates.effective_date(draft.body)
     draft.expiry_date = draft.expiry_date or dates.expiry_date(draft.body)
     if draft.region.level is None:

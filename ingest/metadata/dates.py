@@ -39,12 +39,6 @@ DATE_LINE = re.compile(
 )
 
 
-# An organisation's name and the date on one line, as some pages print signatures.
-SIGNATURE_WITH_DATE = re.compile(
-    rf"^[\u4e00-\u9fff（）()]{{2,30}}(?:局|部|委|办|厅|院|行|会|府|室|中心|署|政府)\s*(?:{DATE.pattern})\s*$"
-)
-
-
 def chinese_number(text: str) -> int | None:
     """2023, ２０２３, 二〇二三, 十二, 三十一 → int."""
     text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
@@ -86,12 +80,3 @@ def effective_date(text: str) -> dt.date | None:
 def expiry_date(text: str) -> dt.date | None:
     match = EXPIRY.search(text)
     return make_date(*match.groups()[1:4]) if match else None
-
-
-def signature_date(lines: list[str]) -> dt.date | None:
-    """The date standing alone on a line, as under a signature, or ending a short
-    signature line (上海市浦东新区人民政府　2024年6月20日); the first one wins."""
-    for line in lines:
-        if DATE_LINE.match(line) or SIGNATURE_WITH_DATE.match(line):
-            return parse_date(line)
-    return None

@@ -11,6 +11,7 @@ from pathlib import Path
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
+from ..clean import BLOCK_START
 from ..drafts import RawText, UnreadableSource
 
 # Share of the page height at the top and bottom where headers and footers live.
@@ -127,19 +128,9 @@ def read_pdf(path: Path) -> RawText:
             paragraphs
             and page_paragraphs
             and paragraphs[-1][-1] not in SENTENCE_END
-            and not _starts_block(page_paragraphs[0])
+            and not BLOCK_START.match(page_paragraphs[0])
         ):
             paragraphs[-1] += page_paragraphs.pop(0)
         paragraphs.extend(page_paragraphs)
     warnings = [f"去掉了 {dropped} 行页眉、页脚或页码"] if dropped else []
     return RawText(path.name, "\n\n".join(paragraphs), "pdf", warnings)
-
-
-# 一、 （一） 1. 第一条 第一章: a paragraph that starts a new block, never a continuation.
-BLOCK_START = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|第[一二三四五六七八九十百零〇]+[章节条])"
-)
-
-
-def _starts_block(paragraph: str) -> bool:
-    return bool(BLOCK_START.match(paragraph))

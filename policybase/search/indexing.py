@@ -6,6 +6,8 @@ what the database rolled back) as a Celery task; in the embedded default
 Celery runs it in-process.
 """
 
+import threading
+
 from django.db import transaction
 from haystack import connections
 
@@ -15,15 +17,39 @@ from policybase.catalog.models import Clause
 BATCH_DOCUMENTS = 200
 
 
+_pending = threading.local()
+
+
 def schedule_reindex(document_ids=(), removed_clause_ids=()):
-    document_ids, removed_clause_ids = sorted(set(document_ids)), sorted(set(removed_clause_ids))
+    """Queue index changes for after the current transaction commits.
+
+    Changes gather until the commit, so saving a document with fifty inline
+    clauses writes it to the index once. Every call registers a flush: Django
+    drops the ones registered in a savepoint that rolls back, and any survivor
+    carries all that is pending; the first flush takes it, the rest find nothing.
+    """
     if not document_ids and not removed_clause_ids:
         return
+    documents, removed = _pending_sets()
+    documents.update(document_ids)
+    removed.update(removed_clause_ids)
+    transaction.on_commit(_flush, robust=False)
+
+
+def _pending_sets() -> tuple[set, set]:
+    if not hasattr(_pending, "documents"):
+        _pending.documents, _pending.removed = set(), set()
+    return _pending.documents, _pending.removed
+
+
+def _flush():
     from .tasks import update_index
 
-    transaction.on_commit(
-        lambda: update_index.delay(document_ids, removed_clause_ids), robust=False
-    )
+    documents, removed = _pending_sets()
+    if documents or removed:
+        update_index.delay(sorted(documents), sorted(removed))
+        documents.clear()
+        removed.clear()
 
 
 def apply_index_changes(document_ids=(), removed_clause_ids=()):
@@ -36,8 +62,11 @@ def apply_index_changes(document_ids=(), removed_clause_ids=()):
         batch = list(clauses.filter(document_id__in=document_ids[start : start + BATCH_DOCUMENTS]))
         if batch:
             backend.update(index, batch)
+    # A deletion that was rolled back may still be pending: keep what still exists.
+    still_there = set(Clause.objects.filter(pk__in=removed_clause_ids).values_list("pk", flat=True))
     for pk in removed_clause_ids:
-        backend.remove(f"catalog.clause.{pk}")
+        if pk not in still_there:
+            backend.remove(f"catalog.clause.{pk}")
 
 
 def clear_index():

@@ -125,8 +125,7 @@ def _keyword(value: str) -> str:
     return "'" + value.replace("'", "") + "'"
 
 
-def build_queryset(query: str, filters: Filters, scope: str = "text") -> SearchQuerySet:
-    parsed = parse_query(query)
+def build_queryset(parsed: ParsedQuery, filters: Filters, scope: str = "text") -> SearchQuerySet:
     sqs = SearchQuerySet().models(Clause)
     if not parsed.is_empty:
         sqs = sqs.filter(content=Raw(to_whoosh(parsed, scope)))
@@ -148,7 +147,8 @@ def build_queryset(query: str, filters: Filters, scope: str = "text") -> SearchQ
 
 
 def search(query: str, filters: Filters, page: int = 1, scope: str = "text") -> SearchPage:
-    sqs = build_queryset(query, filters, scope)
+    parsed = parse_query(query)
+    sqs = build_queryset(parsed, filters, scope)
     for name in FACETS:
         sqs = sqs.facet(name)
     start = (page - 1) * PAGE_SIZE
@@ -156,7 +156,7 @@ def search(query: str, filters: Filters, page: int = 1, scope: str = "text") -> 
     count = sqs.count()
     clauses = load_clauses([int(hit.pk) for hit in hits])
     # A phrase matches across the spaces and punctuation inside it, so mark its words.
-    needles = [word for term in parse_query(query).positive_terms for word in term.text.split()]
+    needles = [word for term in parsed.positive_terms for word in term.text.split()]
     return SearchPage(
         count=count,
         hits=[Hit(c, highlight(c.text, needles)) for c in clauses],
@@ -172,7 +172,7 @@ def search(query: str, filters: Filters, page: int = 1, scope: str = "text") -> 
 
 def all_matching_clauses(query: str, filters: Filters, scope: str = "text", batch: int = 500):
     """Every matching clause, in result order, loaded in batches (for export)."""
-    sqs = build_queryset(query, filters, scope)
+    sqs = build_queryset(parse_query(query), filters, scope)
     total = sqs.count()
     for start in range(0, total, batch):
         yield from load_clauses([int(hit.pk) for hit in sqs[start : start + batch]])

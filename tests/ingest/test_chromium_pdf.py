@@ -13,7 +13,6 @@ one clause.
 import logging
 import re
 import shutil
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from pathlib import Path
@@ -25,7 +24,8 @@ from ingest.clean import map_radicals
 from ingest.parse import parse_path
 from ingest.readers import read
 
-CHROMIUM = Path("/usr/bin/chromium")
+from ..chromium import CHROMIUM, print_to_pdf
+
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (CI installs it)"
 )
@@ -176,23 +176,6 @@ def policy_page() -> str:
 </body></html>
 """
 
-
-def print_to_pdf(html: Path, pdf: Path, profile: Path, header_footer: bool) -> None:
-    command = [
-        str(CHROMIUM),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={profile}",
-        f"--print-to-pdf={pdf}",
-    ]
-    if not header_footer:
-        command.append("--no-pdf-header-footer")
-    subprocess.run([*command, html.as_uri()], check=True, capture_output=True, timeout=60)
     assert pdf.exists() and pdf.stat().st_size > 0, f"Chromium printed no {pdf.name}"
 
 

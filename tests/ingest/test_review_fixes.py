@@ -17,8 +17,8 @@ from ingest.clean import (
     remove_glued_page_numbers,
 )
 from ingest.drafts import DocumentDraft, UnreadableSource
-from ingest.metadata import extract_metadata
-from ingest.metadata.dates import expiry_date, signature_date
+from ingest.metadata import extract_metadata, signature
+from ingest.metadata.dates import expiry_date
 from ingest.readers import read
 from ingest.split import split_documents
 
@@ -89,8 +89,16 @@ def test_utf16_without_a_byte_order_mark_is_text(tmp_path):
 
 
 def test_signature_dates_in_brackets_or_after_a_label():
-    assert signature_date(["（2023年12月31日）"]) == dt.date(2023, 12, 31)
-    assert signature_date(["发布日期：2024年3月22日"]) == dt.date(2024, 3, 22)
+    assert signature(["（2023年12月31日）"]) == ([], dt.date(2023, 12, 31))
+    assert signature(["发布日期：2024年3月22日"]) == ([], dt.date(2024, 3, 22))
+    assert signature(["國家數據局", "科技部", "2023年12月31日"]) == (
+        ["國家數據局", "科技部"],
+        dt.date(2023, 12, 31),
+    )
+    assert signature(["上海市浦东新区人民政府　2024年6月20日"]) == (
+        ["上海市浦东新区人民政府"],
+        dt.date(2024, 6, 20),
+    )
 
 
 def test_expiry_written_as_jiezhi():

@@ -1,7 +1,5 @@
 """Seed files split into the documents a careful editor would make of them."""
 
-from pathlib import Path
-
 from ingest.clean import clean
 from ingest.parse import parse_path
 from ingest.split import split_documents, table_of_contents
@@ -103,7 +101,7 @@ def test_webpage_notice_and_its_plan_are_one_document():
     assert not any("圖片來源" in c.text for c in plan.clauses)
 
 
-def test_a_file_with_no_policy_title_gives_no_document(tmp_path: Path):
+def test_a_file_with_no_policy_title_gives_no_document():
     assert (
         split_documents(
             "2023年上半年电子信息制造业运行情况\n规模以上电子信息制造业增加值同比下降。", "x"

@@ -7,18 +7,15 @@ from django.core.management import call_command
 
 from ingest.drafts import ClauseDraft, DocumentDraft, RegionRef
 from ingest.models import ModelVersion
-from ingest.store import store_file
 from ingest.training import training_data
 from policybase.catalog.models import Clause
 
 CURATED_TEXT = "各区应当建立首席数据官制度，明确数据工作分管负责人。"
 
 
-def test_curated_category_joins_training_and_survives_retraining(search_index, media_dir, tmp_path):
-    source = tmp_path / "policy.txt"
-    source.write_text("x", encoding="utf-8")
+def test_curated_category_joins_training_and_survives_retraining(store_drafts):
     draft = DocumentDraft(
-        source=source.name,
+        source="policy.txt",
         title="某市数据条例",
         region=RegionRef("province", "浙江省"),
         publish_date=dt.date(2024, 1, 1),
@@ -28,7 +25,7 @@ def test_curated_category_joins_training_and_survives_retraining(search_index, m
             ClauseDraft("对符合条件的企业给予最高500万元资金补助。", "第二条", [], 13, 0.3),
         ],
     )
-    store_file(source, [draft])
+    store_drafts([draft])
     curated = Clause.objects.get(number="第一条")
     curated.category_id = 11
     curated.category_source = Clause.CategorySource.CURATOR

@@ -1,22 +1,21 @@
 """The index follows the database after every commit, and only after it."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.db import transaction
 
 from ingest.drafts import ClauseDraft, DocumentDraft, RegionRef
-from ingest.store import store_file
 from policybase.catalog.models import Clause, Document
 from policybase.search.query import Filters, search
+from policybase.search.tasks import update_index
 
 
 @pytest.fixture
-def stored(search_index, media_dir, tmp_path):
-    source = tmp_path / "policy.txt"
-    source.write_text("placeholder: the store copies the file it was given", encoding="utf-8")
+def stored(store_drafts):
     draft = DocumentDraft(
-        source=source.name,
+        source="policy.txt",
         title="杭州市公共数据授权运营管理办法（试行）",
         issuers=["杭州市人民政府办公厅"],
         doc_number="杭政办函〔2023〕25号",
@@ -37,7 +36,7 @@ def stored(search_index, media_dir, tmp_path):
             ),
         ],
     )
-    documents, created = store_file(source, [draft])
+    documents, created = store_drafts([draft])
     assert created
     return documents[0]
 
@@ -73,3 +72,15 @@ def test_nothing_reaches_the_index_from_a_rolled_back_transaction(stored):
 def test_deleting_a_document_removes_its_clauses_from_the_index(stored):
     Document.objects.get(pk=stored.pk).delete()
     assert search("", Filters()).count == 0
+
+
+def test_many_edits_in_one_transaction_write_the_document_to_the_index_once(stored):
+    with (
+        mock.patch.object(update_index, "delay", wraps=update_index.delay) as delay,
+        transaction.atomic(),
+    ):
+        for clause in Clause.objects.filter(document=stored):
+            clause.category_id = 11
+            clause.save()
+    delay.assert_called_once_with([stored.pk], [])
+    assert search("", Filters()).facets["category"] == {"11": 2}
