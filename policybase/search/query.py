@@ -10,16 +10,27 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from django.db.models import F
 from haystack.inputs import Raw
 from haystack.query import SearchQuerySet
 
-from policybase.catalog.models import Clause
+from policybase.catalog.models import Clause, Document
 
 from .analyzer import fold
 from .highlight import highlight
 
 PAGE_SIZE = 20
-FACETS = ("level", "province", "category", "doc_type", "year", "status")
+FACETS = (
+    "level",
+    "province",
+    "city",
+    "district",
+    "category",
+    "doc_type",
+    "year",
+    "status",
+    "issuer",
+)
 
 # A quoted phrase (closing quote optional), or a run of non-space characters.
 QUERY_TOKEN = re.compile(r'-?"[^"]*"?|\S+')
@@ -45,6 +56,8 @@ class ParsedQuery:
     # All groups must match; within a group any term may.
     groups: list[list[Term]] = field(default_factory=list)
     excluded: list[Term] = field(default_factory=list)
+    # What the parser set aside, told to the analyst (a query never fails).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -57,17 +70,29 @@ class ParsedQuery:
 
 def parse_query(query: str) -> ParsedQuery:
     parsed = ParsedQuery()
-    join_next = False
+    join_next = exclude_next = False
     for token in QUERY_TOKEN.findall(query or ""):
         if token == "OR":
+            if not parsed.groups:
+                parsed.notes.append("“OR”前面没有检索词，已忽略。")
             join_next = bool(parsed.groups)
             continue
-        negative = token.startswith("-") and len(token) > 1
-        body = token[1:] if negative else token
+        if token == "AND":  # the default between words
+            continue
+        if token == "NOT":
+            exclude_next = True
+            continue
+        negative = exclude_next or (token.startswith("-") and len(token) > 1)
+        body = token[1:] if token.startswith("-") and len(token) > 1 else token
         phrase = body.startswith('"')
         text = body.strip('"').strip() if phrase else body
-        if not SEARCHABLE.search(text):  # "-", "〔〕": nothing the index could match
+        if not SEARCHABLE.search(text):
+            # "-", "〔〕", "“”": nothing the index could match
+            parsed.notes.append(f"“{token}”中没有可检索的文字，已忽略。")
+            join_next = exclude_next = False
             continue
+        if phrase and not body.endswith('"'):
+            parsed.notes.append(f"引号未闭合，已按短语“{text}”检索。")
         term = Term(text, phrase)
         if negative:
             parsed.excluded.append(term)
@@ -75,7 +100,11 @@ def parse_query(query: str) -> ParsedQuery:
             parsed.groups[-1].append(term)
         else:
             parsed.groups.append([term])
-        join_next = False
+        join_next = exclude_next = False
+    if join_next:
+        parsed.notes.append("“OR”后面没有检索词，已忽略。")
+    if parsed.excluded and not parsed.groups:
+        parsed.notes.append("只有排除词：显示不含这些词的全部条款。")
     return parsed
 
 
@@ -97,18 +126,58 @@ def to_whoosh(parsed: ParsedQuery, scope: str = "text") -> str:
 class Filters:
     province: str = ""
     city: str = ""
+    district: str = ""
     level: str = ""
     category: int | None = None
     doc_type: str = ""
     status: str = ""
+    issuer: str = ""
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+
+
+# Filter → the keyword field it matches. The ``regions`` field holds every name on
+# a document's region path, so a province also finds its cities and districts.
+KEYWORD_FILTERS = {
+    "province": "regions",
+    "city": "regions",
+    "district": "regions",
+    "level": "level",
+    "category": "category",
+    "doc_type": "doc_type",
+    "status": "status",
+    "issuer": "issuer",
+}
+DATE_FILTERS = {
+    "date_from": "publish_date__gte",
+    "date_to": "publish_date__lte",
+    "effective_from": "effective_date__gte",
+    "effective_to": "effective_date__lte",
+}
+# Sort choice → index sort key, newest first; relevance is Whoosh's own BM25 order.
+SORTS = {
+    "relevance": None,
+    "newest": ("-publish_sort", "-reading_sort"),
+    "effective": ("-effective_sort", "-reading_sort"),
+}
 
 
 @dataclass
 class Hit:
     clause: Clause
     highlight: str  # escaped HTML with <mark>
+    title_highlight: str = ""
+
+
+@dataclass
+class DocumentHit:
+    """A document in results grouped by document: its best matching clauses."""
+
+    document: Document
+    match_count: int
+    hits: list[Hit]
 
 
 @dataclass
@@ -118,6 +187,10 @@ class SearchPage:
     facets: dict[str, dict[str, int]]
     page: int
     num_pages: int
+    notes: list[str] = field(default_factory=list)
+    # Set when grouped by document: the matching documents on this page, and how many match.
+    documents: list[DocumentHit] | None = None
+    document_count: int | None = None
 
 
 def _keyword(value: str) -> str:
@@ -125,54 +198,146 @@ def _keyword(value: str) -> str:
     return "'" + value.replace("'", "") + "'"
 
 
-def build_queryset(parsed: ParsedQuery, filters: Filters, scope: str = "text") -> SearchQuerySet:
-    sqs = SearchQuerySet().models(Clause)
-    if not parsed.is_empty:
-        sqs = sqs.filter(content=Raw(to_whoosh(parsed, scope)))
-    for name in ("city", "level", "doc_type", "status"):
+def filter_query(filters: Filters) -> str:
+    """The keyword filters as Whoosh clauses, part of the one query Whoosh runs
+    (a haystack ``narrow`` would run a whole extra search per filter)."""
+    parts = []
+    for name, index_field in KEYWORD_FILTERS.items():
         value = getattr(filters, name)
-        if value:
-            sqs = sqs.narrow(f"{name}:{_keyword(value)}")
-    if filters.province:
-        sqs = sqs.narrow(f"regions:{_keyword(filters.province)}")
-    if filters.category is not None:
-        sqs = sqs.narrow(f"category:{_keyword(str(filters.category))}")
-    if filters.date_from:
-        sqs = sqs.filter(publish_date__gte=filters.date_from)
-    if filters.date_to:
-        sqs = sqs.filter(publish_date__lte=filters.date_to)
-    if parsed.is_empty:
-        sqs = sqs.order_by("-publish_date")
+        if value not in (None, ""):
+            parts.append(f"{index_field}:{_keyword(str(value))}")
+    return " AND ".join(parts)
+
+
+def build_queryset(
+    parsed: ParsedQuery, filters: Filters, scope: str = "text", sort: str = "relevance"
+) -> SearchQuerySet:
+    sqs = SearchQuerySet().models(Clause)
+    parts = [f"({to_whoosh(parsed, scope)})"] if not parsed.is_empty else []
+    if keywords := filter_query(filters):
+        parts.append(keywords)
+    if parts:
+        sqs = sqs.filter(content=Raw(" AND ".join(parts)))
+    for name, lookup in DATE_FILTERS.items():
+        if value := getattr(filters, name):
+            sqs = sqs.filter(**{lookup: value})
+    # Without words to rank by, newest first is the useful order.
+    order = SORTS["newest"] if parsed.is_empty and sort == "relevance" else SORTS[sort]
+    if order:
+        sqs = sqs.order_by(*order)
     return sqs
 
 
-def search(query: str, filters: Filters, page: int = 1, scope: str = "text") -> SearchPage:
+def search(
+    query: str,
+    filters: Filters,
+    page: int = 1,
+    scope: str = "text",
+    sort: str = "relevance",
+    by_document: bool = False,
+) -> SearchPage:
     parsed = parse_query(query)
-    sqs = build_queryset(parsed, filters, scope)
-    for name in FACETS:
+    sqs = build_queryset(parsed, filters, scope, sort)
+    facet_names = (*FACETS, "document") if by_document else FACETS
+    for name in facet_names:
         sqs = sqs.facet(name)
     start = (page - 1) * PAGE_SIZE
-    hits = list(sqs[start : start + PAGE_SIZE])
+    needles = _needles(parsed)
+    # Grouped by document, the clauses come later; counting runs the search (with
+    # its facets) for one hit only.
+    hits = [] if by_document else list(sqs[start : start + PAGE_SIZE])
     count = sqs.count()
-    clauses = load_clauses([int(hit.pk) for hit in hits])
-    # A phrase matches across the spaces and punctuation inside it, so mark its words.
-    needles = [word for term in parsed.positive_terms for word in term.text.split()]
-    return SearchPage(
+    facets = {
+        # Whoosh also counts the hits without a value; that is no option to filter by.
+        name: {value: n for value, n in counts if value not in (None, "")}
+        for name, counts in sqs.facet_counts().get("fields", {}).items()
+    }
+    result = SearchPage(
         count=count,
-        hits=[Hit(c, highlight(c.text, needles)) for c in clauses],
-        facets={
-            # Whoosh also counts the hits without a value; that is no option to filter by.
-            name: {value: n for value, n in counts if value not in (None, "")}
-            for name, counts in sqs.facet_counts().get("fields", {}).items()
-        },
+        hits=[_hit(c, needles, scope) for c in load_clauses([int(hit.pk) for hit in hits])],
+        facets={name: facets.get(name, {}) for name in FACETS},
         page=page,
         num_pages=max(1, -(-count // PAGE_SIZE)),
+        notes=parsed.notes,
+    )
+    if by_document:
+        _group_by_document(result, facets.get("document", {}), parsed, filters, scope, sort)
+    return result
+
+
+# The date each sort orders documents by, when results are grouped by document.
+DOCUMENT_DATES = {"newest": "publish_date", "effective": "effective_date"}
+# Best clauses shown per document when results are grouped by document.
+CLAUSES_PER_DOCUMENT = 3
+
+
+def _group_by_document(result, counts, parsed, filters, scope, sort):
+    """Rank the matching documents, page them, and fetch each one's best clauses.
+
+    Relevance ranks documents by how many of their clauses match; the date sorts
+    use the documents' dates. The clauses come from one more search, limited to
+    this page's documents.
+    """
+    ids = [int(pk) for pk in counts]
+    column = DOCUMENT_DATES.get(sort) or (DOCUMENT_DATES["newest"] if parsed.is_empty else None)
+    if column:
+        ids = list(
+            Document.objects.filter(pk__in=ids)
+            .order_by(F(column).desc(nulls_last=True), "pk")
+            .values_list("pk", flat=True)
+        )
+    else:
+        ids.sort(key=lambda pk: (-counts[str(pk)], pk))
+    start = (result.page - 1) * PAGE_SIZE
+    page_ids = ids[start : start + PAGE_SIZE]
+    result.document_count = len(ids)
+    result.num_pages = max(1, -(-len(ids) // PAGE_SIZE))
+    documents = Document.objects.select_related("region__parent__parent").in_bulk(page_ids)
+    best: dict[int, list[int]] = {pk: [] for pk in page_ids}
+    if page_ids:
+        sqs = build_queryset(parsed, filters, scope, sort).filter(
+            content=Raw("document:(" + " OR ".join(_keyword(str(pk)) for pk in page_ids) + ")")
+        )
+        wanted = min(sum(counts[str(pk)] for pk in page_ids), MAX_GROUPED_HITS)
+        for hit in sqs[:wanted]:
+            chosen = best[int(hit.document_id)]
+            if len(chosen) < CLAUSES_PER_DOCUMENT:
+                chosen.append(int(hit.pk))
+    clauses = {c.pk: c for c in load_clauses([pk for ids_ in best.values() for pk in ids_])}
+    needles = _needles(parsed)
+    result.documents = [
+        DocumentHit(
+            document=documents[pk],
+            match_count=counts[str(pk)],
+            hits=[_hit(clauses[c], needles, scope) for c in best[pk] if c in clauses],
+        )
+        for pk in page_ids
+        if pk in documents
+    ]
+
+
+# A grouped page reads at most this many clause hits to find each document's best ones.
+MAX_GROUPED_HITS = 2000
+
+
+def _needles(parsed: ParsedQuery) -> list[str]:
+    # A phrase matches across the spaces and punctuation inside it, so mark its words.
+    return [word for term in parsed.positive_terms for word in term.text.split()]
+
+
+def _hit(clause: Clause, needles: list[str], scope: str) -> Hit:
+    return Hit(
+        clause,
+        highlight(clause.text, needles if scope == "text" else []),
+        highlight(clause.document.title, needles if scope == "title" else []),
     )
 
 
-def all_matching_clauses(query: str, filters: Filters, scope: str = "text", batch: int = 500):
+def all_matching_clauses(
+    query: str, filters: Filters, scope: str = "text", sort: str = "relevance", batch: int = 500
+):
     """Every matching clause, in result order, loaded in batches (for export)."""
-    sqs = build_queryset(parse_query(query), filters, scope)
+    sqs = build_queryset(parse_query(query), filters, scope, sort)
     total = sqs.count()
     for start in range(0, total, batch):
         yield from load_clauses([int(hit.pk) for hit in sqs[start : start + batch]])

@@ -10,25 +10,38 @@ class ClauseIndex(indexes.SearchIndex, indexes.Indexable):
     title = indexes.CharField(model_attr="document__title", analyzer=ChineseAnalyzer())
     doc_number = indexes.CharField(model_attr="document__doc_number", analyzer=ChineseAnalyzer())
     document_id = indexes.IntegerField(model_attr="document_id")
+    # The same id as a keyword, to count matching clauses per document (a facet).
+    document = indexes.MultiValueField(stored=False)
     order = indexes.IntegerField(model_attr="order")
     # Every region on the document's path, so a province finds its cities and districts.
     regions = indexes.MultiValueField()
     level = indexes.MultiValueField()
     province = indexes.MultiValueField()
     city = indexes.MultiValueField()
+    district = indexes.MultiValueField()
+    issuer = indexes.MultiValueField()
     category = indexes.MultiValueField()
     doc_type = indexes.MultiValueField()
     status = indexes.MultiValueField()
     year = indexes.MultiValueField()
     publish_date = indexes.DateField(model_attr="document__publish_date", null=True)
     effective_date = indexes.DateField(model_attr="document__effective_date", null=True)
+    # Sort keys: the date as YYYYMMDD, 0 when unknown, so newest-first puts the
+    # undated last (Whoosh would put a missing date first).
+    publish_sort = indexes.IntegerField(stored=False)
+    effective_sort = indexes.IntegerField(stored=False)
+    # Ties in a newest-first sort read in document order: clauses are stored in
+    # reading order, so a descending sort on minus the id lists them as written.
+    reading_sort = indexes.IntegerField(stored=False)
 
     def get_model(self):
         return Clause
 
     def index_queryset(self, using=None):
-        return Clause.objects.select_related("document__region__parent__parent").order_by(
-            "document_id", "order"
+        return (
+            Clause.objects.select_related("document__region__parent__parent")
+            .prefetch_related("document__issuers")
+            .order_by("document_id", "order")
         )
 
     def prepare_regions(self, clause):
@@ -44,6 +57,15 @@ class ClauseIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_city(self, clause):
         return _present(clause.document.region_ref()["city"])
 
+    def prepare_district(self, clause):
+        return _present(clause.document.region_ref()["district"])
+
+    def prepare_issuer(self, clause):
+        return clause.document.issuer_names
+
+    def prepare_document(self, clause):
+        return [str(clause.document_id)]
+
     def prepare_category(self, clause):
         return _present(clause.category_id)
 
@@ -53,6 +75,15 @@ class ClauseIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_status(self, clause):
         return list(clause.document.status)
 
+    def prepare_publish_sort(self, clause):
+        return _date_key(clause.document.publish_date)
+
+    def prepare_effective_sort(self, clause):
+        return _date_key(clause.document.effective_date)
+
+    def prepare_reading_sort(self, clause):
+        return -clause.pk
+
     def prepare_year(self, clause):
         date = clause.document.publish_date
         return _present(date and date.year)
@@ -60,3 +91,7 @@ class ClauseIndex(indexes.SearchIndex, indexes.Indexable):
 
 def _present(value) -> list[str]:
     return [] if value in (None, "") else [str(value)]
+
+
+def _date_key(date) -> int:
+    return int(date.strftime("%Y%m%d")) if date else 0

@@ -1,14 +1,14 @@
-import csv
-
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from policybase.catalog.models import Category, Document, Region
+from policybase.catalog.models import Document
 from policybase.search.query import all_matching_clauses, search
 
+from . import facets
+from .exports import EXPORTS
 from .forms import SearchForm
-from .records import CSV_COLUMNS, clause_csv_row, clause_record, document_record
+from .records import clause_record, document_record
 
 
 def _documents():
@@ -17,18 +17,41 @@ def _documents():
     )
 
 
+# Parameters the search box shows as inputs; any other filter rides along hidden.
+SEARCH_BOX_FIELDS = {
+    "q",
+    "scope",
+    "sort",
+    "group",
+    "page",
+    "date_from",
+    "date_to",
+    "effective_from",
+    "effective_to",
+    "format",
+}
+
+
 @require_GET
 def search_page(request):
     form = SearchForm(request.GET)
-    context = {"form": form, "categories": Category.objects.all(), "levels": Region.Level}
-    if form.is_valid():
-        results = search(form.cleaned_data["q"], form.filters(), form.page_number, form.scope_name)
-        context["results"] = results
-        context["facet_groups"] = facet_groups(request, results.facets)
-        status = 200
-    else:
-        status = 400
-    return render(request, "web/search.html", context, status=status)
+    context = {"form": form, "form_fields": SEARCH_BOX_FIELDS}
+    if not form.is_valid():
+        return render(request, "web/search.html", context, status=400)
+    results = search(
+        form.cleaned_data["q"],
+        form.filters(),
+        form.page_number,
+        form.scope_name,
+        form.sort_name,
+        form.by_document,
+    )
+    context.update(
+        results=results,
+        facet_groups=facets.facet_groups(request.GET, results.facets),
+        active_filters=facets.active_filters(request.GET),
+    )
+    return render(request, "web/search.html", context)
 
 
 @require_GET
@@ -47,58 +70,6 @@ def document_source(request, pk):
     )
 
 
-FACET_TITLES = {
-    "level": "层级",
-    "province": "地区",
-    "category": "政策工具",
-    "doc_type": "文种",
-    "year": "发布年份",
-    "status": "状态",
-}
-
-
-def facet_groups(request, facets):
-    """Facet options as links that set one filter (or clear it) and keep the others."""
-    names = dict(Category.objects.values_list("id", "name"))
-    groups = []
-    for name, title in FACET_TITLES.items():
-        options = []
-        for value, count in facets.get(name, {}).items():
-            if value in (None, ""):
-                continue
-            # A year is a publish-date range; the other facets are filters of their own.
-            if name == "year":
-                wanted = {"date_from": f"{value}-01-01", "date_to": f"{value}-12-31"}
-            else:
-                wanted = {name: str(value)}
-            params = request.GET.copy()
-            params.pop("page", None)
-            active = all(params.get(k) == v for k, v in wanted.items())
-            for key, val in wanted.items():
-                if active:
-                    params.pop(key)
-                else:
-                    params[key] = val
-            if name == "category":
-                label = names.get(int(value), value)
-            elif name == "level":
-                label = Region.Level(value).label
-            else:
-                label = value
-            options.append(
-                {"label": label, "count": count, "active": active, "query": params.urlencode()}
-            )
-        if name == "year":
-            options.sort(key=lambda o: o["label"], reverse=True)
-        groups.append({"name": name, "title": title, "options": options})
-    return groups
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @require_GET
 def api_search(request):
     form = SearchForm(request.GET)
@@ -106,17 +77,16 @@ def api_search(request):
         return JsonResponse(
             {"error": "参数无效", "fields": form.errors.get_json_data()}, status=400
         )
-    query, filters, scope = form.cleaned_data["q"], form.filters(), form.scope_name
-    if form.cleaned_data["format"] == "csv":
-        writer = csv.writer(_Echo())
-        rows = (clause_csv_row(c) for c in all_matching_clauses(query, filters, scope))
-        response = StreamingHttpResponse(
-            (writer.writerow(row) for row in _with_header(rows)),
-            content_type="text/csv; charset=utf-8",
-        )
-        response["Content-Disposition"] = 'attachment; filename="policybase-clauses.csv"'
-        return response
-    page = search(query, filters, form.page_number, scope)
+    query, filters, scope, sort = (
+        form.cleaned_data["q"],
+        form.filters(),
+        form.scope_name,
+        form.sort_name,
+    )
+    if export := EXPORTS.get(form.cleaned_data["format"]):
+        return export(all_matching_clauses(query, filters, scope, sort))
+    # The API always lists clauses (DESIGN §4.2); grouping by document is the page's view.
+    page = search(query, filters, form.page_number, scope, sort)
     return JsonResponse(
         {
             "count": page.count,
@@ -124,14 +94,10 @@ def api_search(request):
             "num_pages": page.num_pages,
             "results": [clause_record(hit.clause, hit.highlight) for hit in page.hits],
             "facets": page.facets,
+            "notes": page.notes,
         },
         json_dumps_params={"ensure_ascii": False},
     )
-
-
-def _with_header(rows):
-    yield CSV_COLUMNS
-    yield from rows
 
 
 @require_GET

@@ -45,3 +45,19 @@ def test_quotes_and_backslashes_cannot_break_out_of_a_phrase():
 def test_empty_and_lonely_operators():
     assert parse_query("").is_empty
     assert parse_query('OR - ""').is_empty
+
+
+def test_and_is_the_default_and_not_excludes_the_next_word():
+    parsed = parse_query("数据 AND 交易 NOT 草案")
+    assert parsed.groups == [[Term("数据")], [Term("交易")]]
+    assert parsed.excluded == [Term("草案")]
+    assert not parsed.notes
+
+
+def test_what_the_parser_sets_aside_is_noted():
+    assert len(parse_query("OR 数据").notes) == 1
+    assert len(parse_query("数据 OR").notes) == 1
+    assert "〔〕" in parse_query("数据 〔〕").notes[0]
+    assert "引号" in parse_query('"数据 安全').notes[0]
+    assert parse_query("-草案").notes == ["只有排除词：显示不含这些词的全部条款。"]
+    assert not parse_query('数据 "个人 信息" -草案').notes

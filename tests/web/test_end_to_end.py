@@ -2,7 +2,6 @@
 
 import csv
 import io
-import json
 import re
 
 import pytest
@@ -11,22 +10,7 @@ from django.core.management import call_command
 from ingest.models import IngestJob
 from policybase.catalog.models import Clause, Document
 
-NEWSLETTER = "002_newsletter_dashuju_dongtai_2023_32.txt"
-WEBPAGE = "004_webpage_data_elements_x_plan_traditional.txt"
-
-
-@pytest.fixture
-def corpus(search_index, media_dir, sample_copy):
-    """Seeds 002 and 004 ingested with the real command."""
-    out = io.StringIO()
-    call_command("ingest", sample_copy(NEWSLETTER), sample_copy(WEBPAGE), "--json", stdout=out)
-    return [json.loads(line) for line in out.getvalue().splitlines()]
-
-
-def api(client, **params):
-    response = client.get("/api/search", params)
-    assert response.status_code == 200, response.content
-    return response.json()
+from .conftest import WEBPAGE, api
 
 
 def test_ingest_reports_done_jobs_with_documents(corpus):

@@ -1,0 +1,155 @@
+"""The search page's facets as links: every option sets or clears one filter and
+keeps the others, so the page works without JavaScript and every view has a URL.
+"""
+
+from dataclasses import dataclass, field
+
+from django.http import QueryDict
+
+from policybase.catalog.models import Category, Region
+
+# Issuers are many; the page lists the most frequent.
+TOP_ISSUERS = 15
+
+# Setting or clearing a region also clears the regions below it.
+REGION_BELOW = {"province": ("city", "district"), "city": ("district",), "district": ()}
+
+
+@dataclass
+class Option:
+    label: str
+    count: int
+    active: bool
+    query: str  # the URL query string that toggles this option
+    children: list["Option"] = field(default_factory=list)
+
+
+@dataclass
+class FacetGroup:
+    name: str
+    title: str
+    options: list[Option] = field(default_factory=list)
+    # Category options come in the three instrument groups: (group label, total, options).
+    sections: list[tuple[str, int, list[Option]]] = field(default_factory=list)
+
+
+def _option(params: QueryDict, label, count, wanted: dict, clears=()) -> Option:
+    params = params.copy()
+    params.pop("page", None)
+    active = all(params.get(key) == value for key, value in wanted.items())
+    for key in (*wanted, *clears):
+        params.pop(key, None)
+    if not active:
+        params.update(wanted)
+    return Option(label=str(label), count=count, active=active, query=params.urlencode())
+
+
+def _sorted(counts: dict) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def region_tree(params: QueryDict, facets: dict) -> FacetGroup:
+    """Provinces; under the chosen one its cities (or, in a municipality, its
+    districts); under a chosen city its districts."""
+    group = FacetGroup("region", "地区")
+
+    def level_options(level: str, counts: dict) -> list[Option]:
+        return [
+            _option(params, value, n, {level: value}, REGION_BELOW[level])
+            for value, n in _sorted(counts)
+        ]
+
+    for province in level_options("province", facets.get("province", {})):
+        if province.active:
+            cities = level_options("city", facets.get("city", {}))
+            for city in cities:
+                if city.active:
+                    city.children = level_options("district", facets.get("district", {}))
+            province.children = cities or level_options("district", facets.get("district", {}))
+        group.options.append(province)
+    return group
+
+
+def category_groups(params: QueryDict, counts: dict) -> FacetGroup:
+    group = FacetGroup("category", "政策工具")
+    by_group: dict[str, list[Option]] = {}
+    totals: dict[str, int] = {}
+    for category in Category.objects.all():
+        count = counts.get(str(category.pk))
+        if count:
+            option = _option(params, category.name, count, {"category": str(category.pk)})
+            by_group.setdefault(category.group, []).append(option)
+            totals[category.group] = totals.get(category.group, 0) + count
+    for value, label in Category.Group.choices:
+        if value in by_group:
+            group.sections.append((label, totals[value], by_group[value]))
+    return group
+
+
+def simple(params: QueryDict, name: str, title: str, counts: dict, limit=None) -> FacetGroup:
+    options = [_option(params, value, n, {name: value}) for value, n in _sorted(counts)]
+    return FacetGroup(name, title, options[:limit])
+
+
+def facet_groups(params: QueryDict, facets: dict) -> list[FacetGroup]:
+    levels = FacetGroup(
+        "level",
+        "层级",
+        [
+            _option(params, Region.Level(value).label, n, {"level": value})
+            for value, n in _sorted(facets.get("level", {}))
+        ],
+    )
+    # A year is a publish-date range.
+    years = FacetGroup(
+        "year",
+        "发布年份",
+        [
+            _option(params, year, n, {"date_from": f"{year}-01-01", "date_to": f"{year}-12-31"})
+            for year, n in sorted(facets.get("year", {}).items(), reverse=True)
+        ],
+    )
+    return [
+        levels,
+        region_tree(params, facets),
+        category_groups(params, facets.get("category", {})),
+        simple(params, "doc_type", "文种", facets.get("doc_type", {})),
+        years,
+        simple(params, "status", "状态", facets.get("status", {})),
+        simple(params, "issuer", "发文机关", facets.get("issuer", {}), limit=TOP_ISSUERS),
+    ]
+
+
+# Filters shown as removable chips above the results, with the words the page uses.
+FILTER_LABELS = {
+    "province": "省份",
+    "city": "城市",
+    "district": "区县",
+    "level": "层级",
+    "category": "政策工具",
+    "doc_type": "文种",
+    "status": "状态",
+    "issuer": "发文机关",
+    "date_from": "发布日期起",
+    "date_to": "发布日期止",
+    "effective_from": "施行日期起",
+    "effective_to": "施行日期止",
+}
+
+
+def active_filters(params: QueryDict) -> list[Option]:
+    """The filters in force, each with the link that removes it."""
+    names = dict(Category.objects.values_list("id", "name"))
+    chips = []
+    for key, label in FILTER_LABELS.items():
+        value = params.get(key)
+        if not value:
+            continue
+        shown = value
+        if key == "category" and value.isdigit():
+            shown = names.get(int(value), value)
+        elif key == "level" and value in Region.Level.values:
+            shown = Region.Level(value).label
+        chip = _option(params, f"{label}：{shown}", 0, {key: value}, REGION_BELOW.get(key, ()))
+        chips.append(chip)
+    return chips
