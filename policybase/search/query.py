@@ -161,6 +161,8 @@ SORTS = {
     "relevance": None,
     "newest": ("-publish_sort", "-reading_sort"),
     "effective": ("-effective_sort", "-reading_sort"),
+    # Clause ids grow as documents are ingested: latest ingested first.
+    "ingested": ("reading_sort",),
 }
 
 

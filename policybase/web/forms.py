@@ -9,6 +9,7 @@ SORT_LABELS = {
     "relevance": "相关度",
     "newest": "发布日期（新→旧）",
     "effective": "施行日期（新→旧）",
+    "ingested": "入库时间（新→旧）",
 }
 
 
