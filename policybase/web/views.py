@@ -50,14 +50,31 @@ def search_page(request):
         results=results,
         facet_groups=facets.facet_groups(request.GET, results.facets),
         active_filters=facets.active_filters(request.GET),
+        page_links=page_window(results.page, results.num_pages),
     )
     return render(request, "web/search.html", context)
 
 
+def page_window(page: int, num_pages: int, around: int = 2) -> list[int | None]:
+    """Page numbers to link: the first, the last and those around ``page``;
+    None marks a gap."""
+    wanted = {1, num_pages, *range(page - around, page + around + 1)}
+    numbers = sorted(n for n in wanted if 1 <= n <= num_pages)
+    window: list[int | None] = []
+    for number in numbers:
+        if window and number - window[-1] > 1:
+            window.append(None)
+        window.append(number)
+    return window
+
+
 @require_GET
 def document_page(request, pk):
+    from .document import document_context
+
     document = get_object_or_404(_documents(), pk=pk)
-    return render(request, "web/document.html", {"document": document})
+    context = {"document": document, **document_context(document)}
+    return render(request, "web/document.html", context)
 
 
 @require_GET

@@ -155,6 +155,23 @@ def test_xlsx_export_has_every_hit(corpus, client):
 
 def test_export_links_carry_the_filters(corpus, client):
     page = client.get("/", {"q": "数据", "province": "浙江省", "page": "1"}).content.decode()
-    links = re.findall(r'href="/api/search\?([^"]+)"', page)
+    links = re.findall(r'href="/api/search\?([^"?][^"]*)"', page)
+    assert len(links) == 2
     assert {"format=csv" in link or "format=xlsx" in link for link in links} == {True}
     assert all("province=" in link and "page=" not in link for link in links)
+
+
+def test_page_window_links_first_last_and_neighbours():
+    from policybase.web.views import page_window
+
+    assert page_window(1, 1) == [1]
+    assert page_window(1, 4) == [1, 2, 3, 4]
+    assert page_window(10, 30) == [1, None, 8, 9, 10, 11, 12, None, 30]
+    assert page_window(30, 30) == [1, None, 28, 29, 30]
+
+
+def test_pager_links_keep_the_query(corpus, client):
+    page = client.get("/", {"q": "数据", "page": "2"}).content.decode()
+    pager = page[page.index('class="pager"') :]
+    assert 'aria-current="page">2<' in pager
+    assert 'href="?q=%E6%95%B0%E6%8D%AE&amp;page=3"' in pager
