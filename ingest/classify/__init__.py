@@ -18,6 +18,7 @@ __all__ = [
     "cross_validate",
     "evaluate",
     "load_labeled",
+    "out_of_fold_proba",
 ]
 
 
@@ -27,10 +28,10 @@ def evaluate(clf: ClauseClassifier, texts: list[str], labels: list[int]) -> dict
     return metrics.scores(clf.predict_proba(texts), labels)
 
 
-def cross_validate(texts, labels, folds: int = 5, seed: int = 0, train=None) -> dict:
-    """The ``evaluate`` metrics over out-of-fold predictions of a stratified
-    ``folds``-fold split. ``train(texts, labels)`` builds the model under test
-    (default ``ClauseClassifier.train``); the benchmark passes alternatives."""
+def out_of_fold_proba(texts, labels, folds: int = 5, seed: int = 0, train=None) -> np.ndarray:
+    """Probabilities for every text from a model of a stratified ``folds``-fold
+    split that did not see it. ``train(texts, labels)`` builds the model under
+    test (default ``ClauseClassifier.train``); the benchmark passes alternatives."""
     train = train or ClauseClassifier.train
     texts = np.asarray(texts, dtype=object)
     labels = np.asarray(labels, dtype=int)
@@ -39,6 +40,13 @@ def cross_validate(texts, labels, folds: int = 5, seed: int = 0, train=None) -> 
     for train_index, test_index in splitter.split(texts, labels):
         model = train(list(texts[train_index]), list(labels[train_index]))
         proba[test_index] = model.predict_proba(list(texts[test_index]))
+    return proba
+
+
+def cross_validate(texts, labels, folds: int = 5, seed: int = 0, train=None) -> dict:
+    """The ``evaluate`` metrics over the out-of-fold predictions of
+    ``out_of_fold_proba``."""
+    proba = out_of_fold_proba(texts, labels, folds, seed, train)
     result = metrics.scores(proba, labels)
     result["folds"] = folds
     result["seed"] = seed
