@@ -3,12 +3,14 @@ from django.urls import path
 
 from policybase.web import views
 from policybase.web.feeds import SearchFeed
+from policybase.web.views_statistics import statistics_page
 
 urlpatterns = [
     path("", views.search_page, name="search"),
     path("documents/<int:pk>/", views.document_page, name="document"),
     path("documents/<int:pk>/source", views.document_source, name="document-source"),
     path("feed/", SearchFeed(), name="search-feed"),
+    path("stats/", statistics_page, name="statistics"),
     path("api/search", views.api_search, name="api-search"),
     path("api/documents/<int:pk>", views.api_document, name="api-document"),
     path("admin/", admin.site.urls),
