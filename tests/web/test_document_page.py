@@ -1,0 +1,230 @@
+"""The document page on the real sample corpus: seeds 003 (a compilation of
+policies from many regions) and 004 (the 「數據要素×」 plan, in traditional
+characters), plus one regulation written here that cites documents of both."""
+
+import io
+import re
+import shutil
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+
+from policybase.catalog.models import Clause, Document
+from policybase.search.indexing import clear_index
+from tests.conftest import seed_path
+
+COMPILATION = "003_compilation_data_asset_policies_2024.txt"
+WEBPAGE = "004_webpage_data_elements_x_plan_traditional.txt"
+
+# Cites 004 in simplified characters with a full-width dash, a 003 document
+# with a status it does not have in the base, another without the status it
+# has there, and a law that is not in the base.
+REGULATION = """济南市公共数据授权运营实施细则
+
+第一章 总则
+
+第一条 为规范公共数据授权运营，根据《中华人民共和国数据安全法》《“数据要素×”三年行动计划（2024—2026年）》《自然资源领域数据安全管理办法（试行）》等规定，制定本细则。
+
+第二条 运营单位应当建立数据安全管理制度，参照《湖北省数据条例》的有关规定开展数据登记。
+
+第二章 附则
+
+第三条 本细则自发布之日起施行。
+
+济南市大数据局
+2024年3月1日
+"""
+
+
+@pytest.fixture(scope="module")
+def corpus(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The corpus, ingested once for the module: ingesting the compilation takes
+    seconds, and every test here only reads. It is committed for real, so that
+    the search index is written as in production, and taken away afterwards the
+    way Django's serialized rollback does it: flush, then the rows the
+    migrations made (the 14 categories) back."""
+    files = tmp_path_factory.mktemp("document-page")
+    regulation = files / "jinan_public_data_rules.txt"
+    regulation.write_text(REGULATION, encoding="utf-8")
+    for name in (COMPILATION, WEBPAGE):
+        shutil.copy(seed_path(name), files / name)
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=files / "media"):
+        migrated = connection.creation.serialize_db_to_string()
+        clear_index()
+        try:
+            call_command(
+                "ingest", files / COMPILATION, files / WEBPAGE, regulation, stdout=io.StringIO()
+            )
+            yield
+        finally:
+            clear_index()
+            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(migrated)
+
+
+@pytest.fixture
+def client(corpus, db, client):
+    """The test client, on the corpus; each test runs in a transaction rolled back after it."""
+    return client
+
+
+def page(client, document) -> str:
+    response = client.get(document.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def section(html: str, name: str) -> str:
+    """The HTML of one part of the page: the outline nav, or a relations section."""
+    if name == "outline":
+        match = re.search(r'<nav aria-label="文件目录">(.*?)</nav>', html, re.S)
+    else:
+        match = re.search(rf'<section class="relations" id="{name}">(.*?)</section>', html, re.S)
+    assert match, name
+    return match.group(1)
+
+
+def linked_documents(html: str) -> list[Document]:
+    pks = [int(pk) for pk in re.findall(r'href="/documents/(\d+)/', html)]
+    found = Document.objects.select_related("region").in_bulk(pks)
+    return [found[pk] for pk in pks]
+
+
+def regulation():
+    return Document.objects.get(title="济南市公共数据授权运营实施细则")
+
+
+def x_plan():
+    return Document.objects.get(doc_number="國數政策〔2023〕11号")
+
+
+def test_outline_links_jump_to_headings_and_clauses_of_the_page(client):
+    documents = [
+        Document.objects.get(title="自然资源领域数据安全管理办法", has_full_text=True),
+        x_plan(),
+    ]
+    for document in documents:
+        html = page(client, document)
+        outline = section(html, "outline")
+        targets = re.findall(r'href="#([^"]+)"', outline)
+        ids = set(re.findall(r'\sid="([^"]+)"', html))
+        assert len(targets) > 10, document.title
+        assert set(targets) <= ids, set(targets) - ids
+        # Clause permalinks keep their form: other pages and outside checks link to them.
+        for pk in document.clauses.values_list("pk", flat=True):
+            assert f'id="c{pk}"' in html and f'href="#c{pk}"' in html
+    # Chapters are headings in the body and entries of the outline.
+    html = page(client, documents[0])
+    heading = re.search(r'<h2 id="([^"]+)">第二章 数据分类分级管理</h2>', html)
+    assert heading and f'href="#{heading.group(1)}">第二章 数据分类分级管理<' in html
+    assert re.search(r'<h3 id="[^"]+">\(一\)指導思想</h3>', page(client, documents[1]))
+
+
+def test_original_file_download_stays_on_the_page(client):
+    document = x_plan()
+    html = page(client, document)
+    assert f'<a class="download" href="/documents/{document.pk}/source">下载原文</a>' in html
+    download = client.get(f"/documents/{document.pk}/source")
+    assert download.status_code == 200
+    assert "數據要素" in b"".join(download.streaming_content).decode()
+
+
+def test_cited_policies_in_the_base_are_linked_and_the_others_listed(client):
+    html = page(client, regulation())
+    cited = section(html, "citations")
+    titles = {document.title for document in linked_documents(cited)}
+    # Traditional, with another dash; a status more or less than the citation.
+    assert "“數據要素×”三年行動計劃(2024—2026年)" in titles
+    assert "自然资源领域数据安全管理办法" in titles
+    assert "湖北省数据条例(草案)(征求意见稿)" in titles
+    # A law that is not in the base is named, not linked.
+    assert (
+        '<span class="not-in-base" title="库中未收录">《中华人民共和国数据安全法》</span>' in cited
+    )
+    first_article = regulation().clauses.get(number="第一条")
+    assert f'href="#c{first_article.pk}">见第一条</a>' in cited
+
+
+def test_a_cited_document_links_back_to_the_citing_clause(client):
+    citing = regulation().clauses.get(number="第一条")
+    cited_by = section(page(client, x_plan()), "cited-by")
+    assert f'href="/documents/{citing.document_id}/#c{citing.pk}"' in cited_by
+    # 004 itself cites a policy that the base does not hold.
+    citations = section(page(client, x_plan()), "citations")
+    assert "中共中央國務院關于構建數據基礎制度更好發揮數據要素作用的意見" in citations
+    assert not linked_documents(citations)
+
+
+def test_related_documents_are_of_the_same_type_from_other_regions(client):
+    cases = [
+        # 朝阳区 has a second 方案 on its 数据要素 cluster, which must not show.
+        (
+            "朝阳区关于更好发挥数据要素作用",
+            "甘肃省“数据要素”三年行动实施方案",
+            "朝阳区关于实施数据要素行动",
+        ),
+        ("安徽省公共数据授权运营管理办法", "河北省公共数据授权运营管理办法", None),
+        ("济南市公共数据授权运营实施细则", "湖州市公共数据授权运营管理实施细则", None),
+    ]
+    for title, other_region, same_region in cases:
+        document = Document.objects.get(title__startswith=title)
+        related = linked_documents(section(page(client, document), "related"))
+        assert 0 < len(related) <= 8, title
+        assert any(other.title.startswith(other_region) for other in related), title
+        for other in related:
+            assert other.region_id != document.region_id
+            assert other.doc_type == document.doc_type
+            assert other.pk != document.pk
+        if same_region:
+            sibling = Document.objects.get(title__startswith=same_region)
+            assert (sibling.region_id, sibling.doc_type) == (document.region_id, document.doc_type)
+
+
+def test_a_table_of_contents_entry_renders_without_outline(client):
+    document = Document.objects.get(title="河北省数据知识产权登记办法(试行)(征求意见稿)")
+    assert not document.has_full_text
+    html = page(client, document)
+    assert "本文件仅见于汇编目录，暂无全文。" in html
+    assert 'aria-label="文件目录"' not in html
+    related = linked_documents(section(html, "related"))
+    assert any(other.title.startswith("安徽省数据知识产权登记办法") for other in related)
+
+
+def test_metadata_links_search_by_doc_number_region_and_issuer(client):
+    document = x_plan()
+    html = page(client, document)
+    number_link = re.search(r'<a href="(/\?q=[^"]+)">國數政策〔2023〕11号</a>', html)
+    assert number_link
+    assert document.title in client.get(number_link.group(1).replace("&amp;", "&")).content.decode()
+    jinan = page(client, regulation())
+    assert '<a href="/?province=%E5%B1%B1%E4%B8%9C%E7%9C%81">山东省</a>' in jinan
+    assert '<a href="/?city=%E6%B5%8E%E5%8D%97%E5%B8%82">济南市</a>' in jinan
+    found = client.get("/", {"city": "济南市"}).content.decode()
+    assert "济南市公共数据授权运营实施细则" in found
+
+
+def test_category_mix_shows_counts_per_category(client):
+    document = Document.objects.get(title="自然资源领域数据安全管理办法", has_full_text=True)
+    html = page(client, document)
+    counts = dict(
+        re.findall(r'<span class="name">([^<]+)</span>.*?<span class="count">(\d+)</span>', html)
+    )
+    names = document.clauses.values_list("category__name", flat=True)
+    assert {name: int(n) for name, n in counts.items()} == {
+        name: list(names).count(name) for name in set(names)
+    }
+
+
+def test_clause_text_and_citations_are_escaped(client):
+    document = x_plan()
+    clause = document.clauses.first()
+    clause.text = '<script>alert("x")</script>依据《<b>假文件</b>》'
+    clause.save()
+    Clause.objects.filter(pk=document.clauses.last().pk).update(path=["<i>附则</i>"])
+    html = page(client, document)
+    assert "<script>alert" not in html and "<b>假文件" not in html and "<i>附则" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "《&lt;b&gt;假文件&lt;/b&gt;》" in section(html, "citations")
+    assert "&lt;i&gt;附则&lt;/i&gt;" in section(html, "outline")
