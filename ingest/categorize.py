@@ -12,6 +12,7 @@ import threading
 from django.conf import settings
 
 from .classify import ClauseClassifier, ModelFileError, load_labeled
+from .classify.review import needs_review
 from .drafts import DocumentDraft
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,14 @@ def get_classifier() -> ClauseClassifier:
         classifier = ClauseClassifier.train(texts, labels)
         classifier.save(path)
         return classifier
+
+
+def review_flag(top) -> bool:
+    """Whether a clause with the model's guesses ``top`` is flagged for review,
+    with the thresholds of the settings."""
+    return needs_review(
+        top, settings.CLASSIFIER_REVIEW_CONFIDENCE, settings.CLASSIFIER_REVIEW_MARGIN
+    )
 
 
 def categorize(drafts: list[DocumentDraft]) -> None:

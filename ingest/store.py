@@ -14,6 +14,7 @@ from django.db import transaction
 from policybase.catalog.models import Category, Clause, Document, Issuer, Region
 from policybase.search.indexing import schedule_reindex
 
+from .categorize import review_flag
 from .drafts import DocumentDraft, RegionRef
 from .paths import readable
 
@@ -86,6 +87,7 @@ def _store_document(
             category_id=clause.category if clause.category in known_categories else None,
             confidence=clause.confidence,
             top=[list(pair) for pair in clause.top],
+            needs_review=review_flag(clause.top),
         )
         for order, clause in enumerate(draft.clauses, start=1)
     )

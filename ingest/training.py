@@ -11,7 +11,7 @@ from django.db import transaction
 from policybase.catalog.models import Clause
 from policybase.search.indexing import schedule_reindex
 
-from .categorize import get_classifier
+from .categorize import get_classifier, review_flag
 from .classify import ClauseClassifier, cross_validate, load_labeled
 from .models import ModelVersion
 
@@ -52,7 +52,8 @@ def train_and_install(folds: int = 5) -> ModelVersion:
 
 
 def relabel_model_clauses() -> int:
-    """Give every clause the model labelled the current model's category."""
+    """Give every clause the model labelled the current model's category, and
+    flag it for review by the current thresholds."""
     classifier = get_classifier()
     changed = 0
     clauses = Clause.objects.filter(category_source=Clause.CategorySource.MODEL).order_by("pk")
@@ -63,13 +64,12 @@ def relabel_model_clauses() -> int:
         updated = []
         for clause, prediction in zip(batch, predictions, strict=True):
             top = [[category, round(p, 4)] for category, p in prediction.top]
-            if clause.category_id != prediction.category or clause.top != top:
-                clause.category_id = prediction.category
-                clause.confidence = round(prediction.confidence, 4)
-                clause.top = top
+            new = (prediction.category, round(prediction.confidence, 4), top, review_flag(top))
+            if (clause.category_id, clause.confidence, clause.top, clause.needs_review) != new:
+                clause.category_id, clause.confidence, clause.top, clause.needs_review = new
                 updated.append(clause)
         with transaction.atomic():
-            Clause.objects.bulk_update(updated, ["category", "confidence", "top"])
+            Clause.objects.bulk_update(updated, ["category", "confidence", "top", "needs_review"])
             schedule_reindex(document_ids={c.document_id for c in updated})
         changed += len(updated)
     return changed

@@ -22,6 +22,10 @@ def envint(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def envfloat(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -34,6 +38,11 @@ INBOX_INTERVAL = envint("POLICYBASE_INBOX_INTERVAL", 60)
 CLASSIFIER_PATH = DATA_DIR / "classifier.joblib"
 SEED_CLAUSES = BASE_DIR / "data" / "labeled_clauses.tsv"
 SAMPLE_CORPUS = BASE_DIR / "data" / "sample"
+# A clause is flagged for review when the model's confidence is below this or
+# its runner-up is this close; 0.5 / 0.15 flag the least reliable ~29 % of
+# clauses (bench/review_thresholds.py, docs/classification.md).
+CLASSIFIER_REVIEW_CONFIDENCE = envfloat("CLASSIFIER_REVIEW_CONFIDENCE", 0.5)
+CLASSIFIER_REVIEW_MARGIN = envfloat("CLASSIFIER_REVIEW_MARGIN", 0.15)
 
 DEBUG = envbool("DJANGO_DEBUG", False)
 

@@ -28,14 +28,17 @@ class DocumentAdmin(admin.ModelAdmin):
 @admin.register(Clause)
 class ClauseAdmin(admin.ModelAdmin):
     list_display = ["__str__", "category", "confidence", "category_source"]
-    list_filter = ["category", "category_source"]
+    list_filter = ["needs_review", "category", "category_source"]
     search_fields = ["text", "document__title"]
     raw_id_fields = ["document"]
 
     def save_model(self, request, obj, form, change):
-        # A category a person chose is theirs: the model never overwrites it.
-        if "category" in form.changed_data:
+        # A category a person chose, or confirmed by clearing 待复核, is theirs:
+        # the model never overwrites it and it needs no more review.
+        confirmed = "needs_review" in form.changed_data and not obj.needs_review
+        if "category" in form.changed_data or confirmed:
             obj.category_source = Clause.CategorySource.CURATOR
+            obj.needs_review = False
         super().save_model(request, obj, form, change)
 
 

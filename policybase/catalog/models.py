@@ -165,6 +165,8 @@ class Clause(models.Model):
     category_source = models.CharField(
         "类别来源", max_length=16, choices=CategorySource.choices, default=CategorySource.MODEL
     )
+    # The model was unsure (ingest.classify.review); cleared once a curator decides.
+    needs_review = models.BooleanField("待复核", default=False, db_index=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "条款"

@@ -37,6 +37,7 @@ def document_record(document: Document, with_clauses: bool = True) -> dict:
                 "category": clause.category_id,
                 "confidence": clause.confidence,
                 "category_source": clause.category_source,
+                "needs_review": clause.needs_review,
             }
             for clause in document.clauses.all()
         ]
