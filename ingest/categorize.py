@@ -2,7 +2,8 @@
 
 One model per process, loaded from the data dir; a missing model, or one an
 older version of PolicyBase wrote, is trained from the seed clauses shipped in
-``data/`` on first use (DESIGN §4.3).
+``data/`` on first use (DESIGN §4.3) and recorded as a ``ModelVersion``
+without scores, so the admin always shows which model is live.
 """
 
 import functools
@@ -10,10 +11,12 @@ import logging
 import threading
 
 from django.conf import settings
+from django.db import DatabaseError, transaction
 
 from .classify import ClauseClassifier, ModelFileError, load_labeled
 from .classify.review import needs_review
 from .drafts import DocumentDraft
+from .models import ModelVersion
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -32,7 +35,24 @@ def get_classifier() -> ClauseClassifier:
         texts, labels = load_labeled(settings.SEED_CLAUSES)
         classifier = ClauseClassifier.train(texts, labels)
         classifier.save(path)
+        record_first_use(path.name, len(texts))
         return classifier
+
+
+def record_first_use(file_name: str, seed_samples: int) -> None:
+    """A ModelVersion row for a model trained on first use. No cross-validation
+    (it takes minutes): its scores stay empty until ``manage.py train``."""
+    try:
+        with transaction.atomic():
+            ModelVersion.objects.create(
+                file_name=file_name,
+                seed_samples=seed_samples,
+                curated_samples=0,
+            )
+    except DatabaseError as error:
+        # A dry run on a data dir that was never migrated: the model file is
+        # good, there is just nowhere to record it yet.
+        log.warning("classifier trained but not recorded as a model version: %s", error)
 
 
 def review_flag(top) -> bool:
