@@ -3,6 +3,7 @@ from django.urls import path
 
 from policybase.web import views
 from policybase.web.feeds import SearchFeed
+from policybase.web.views_compare import compare_page
 from policybase.web.views_statistics import statistics_page
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("documents/<int:pk>/source", views.document_source, name="document-source"),
     path("feed/", SearchFeed(), name="search-feed"),
     path("stats/", statistics_page, name="statistics"),
+    path("compare/", compare_page, name="compare"),
     path("api/search", views.api_search, name="api-search"),
     path("api/documents/<int:pk>", views.api_document, name="api-document"),
     path("admin/", admin.site.urls),
