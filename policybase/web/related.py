@@ -187,6 +187,7 @@ def cited_policies(document: Document, clauses: list[Clause]) -> list[Citation]:
         if key in citations:
             citations[key].count += 1
         else:
+            # Text 0 is the title; text i is clause i - 1.
             citations[key] = Citation(title, clause=clauses[index - 1] if index else None)
     if not citations:
         return []
@@ -226,9 +227,11 @@ def citing_documents(document: Document) -> list[CitingDocument]:
     """Documents of the base that cite ``document`` in their title or clauses.
 
     The search index finds the clauses that contain the longest run of Chinese
-    characters of the title (in either script); only those are read and their
-    citations compared with the title. Titles that cite (关于印发《…》的通知)
-    are few, and are read from the database.
+    characters of the normalised title as a phrase (it folds scripts and matches
+    across punctuation, as the citation may have quotes where the title has
+    none); only those clauses are read and their citations compared with the
+    title. Titles that cite (关于印发《…》的通知) are few, and are read from the
+    database.
     """
     key = normalize_title(document.title)
     searched = without_issuer(key) or key
