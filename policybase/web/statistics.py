@@ -99,10 +99,10 @@ def _bucket(region_id: int, regions: dict[int, Region], scope: Scope) -> tuple[s
     top = chain[0]
     if scope.province is None:
         if top.level == Region.Level.NATIONAL:
-            return Region.Level.NATIONAL.label, {"level": Region.Level.NATIONAL}
+            return Region.Level.NATIONAL.label, {"level": Region.Level.NATIONAL.value}
         return top.name, {"province": top.name}
     if len(chain) == 1:
-        return f"{top.name}本级", {"province": top.name, "level": Region.Level.PROVINCE}
+        return f"{top.name}本级", {"province": top.name, "level": Region.Level.PROVINCE.value}
     below = chain[1]
     return below.name, {"province": top.name, below.level: below.name}
 
