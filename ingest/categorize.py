@@ -28,31 +28,42 @@ def get_classifier() -> ClauseClassifier:
         path = settings.CLASSIFIER_PATH
         if path.exists():
             try:
-                return ClauseClassifier.load(path)
+                classifier = ClauseClassifier.load(path)
             except ModelFileError as error:
                 log.warning("cannot use the classifier file (%s): training a new one", error)
+            else:
+                record_version(path.name, classifier, unless_any=True)
+                return classifier
         log.info("training a classifier from %s into %s", settings.SEED_CLAUSES, path)
         texts, labels = load_labeled(settings.SEED_CLAUSES)
         classifier = ClauseClassifier.train(texts, labels)
         classifier.save(path)
-        record_first_use(path.name, len(texts))
+        record_version(path.name, classifier)
         return classifier
 
 
-def record_first_use(file_name: str, seed_samples: int) -> None:
-    """A ModelVersion row for a model trained on first use. No cross-validation
-    (it takes minutes): its scores stay empty until ``manage.py train``."""
+def record_version(file_name: str, classifier: ClauseClassifier, unless_any=False) -> None:
+    """Record a model trained on first use as a ModelVersion without scores:
+    cross-validation takes minutes, ``manage.py train`` makes scored versions.
+
+    With ``unless_any`` (a model file loaded from disk) only when no version
+    is recorded at all: the file was trained by a dry run before the database
+    was migrated, or by a PolicyBase that kept no versions. Either way the
+    admin then shows which model is live.
+    """
     try:
         with transaction.atomic():
+            if unless_any and ModelVersion.objects.exists():
+                return
             ModelVersion.objects.create(
                 file_name=file_name,
-                seed_samples=seed_samples,
+                seed_samples=classifier.metadata.get("n_samples", 0),
                 curated_samples=0,
             )
     except DatabaseError as error:
-        # A dry run on a data dir that was never migrated: the model file is
-        # good, there is just nowhere to record it yet.
-        log.warning("classifier trained but not recorded as a model version: %s", error)
+        # Nowhere to record it yet (a dry run on a data dir that was never
+        # migrated); the model file is good all the same.
+        log.info("classifier not recorded as a model version: %s", error)
 
 
 def review_flag(top) -> bool:

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 
 class IngestJob(models.Model):
@@ -57,4 +58,5 @@ class ModelVersion(models.Model):
         ordering = ["-created"]
 
     def __str__(self):
-        return f"{self.created:%Y-%m-%d %H:%M} ({self.seed_samples}+{self.curated_samples})"
+        created = timezone.localtime(self.created)
+        return f"{created:%Y-%m-%d %H:%M} ({self.seed_samples}+{self.curated_samples})"

@@ -106,7 +106,7 @@ def test_versions_are_read_only(admin_client):
     assert ModelVersion.objects.filter(pk=version.pk).exists()
 
 
-def test_first_use_training_records_the_live_version(admin_client, settings, tmp_path, subset):
+def test_the_model_in_use_is_always_recorded(admin_client, settings, tmp_path, subset):
     seed = tmp_path / "seed.tsv"
     seed.write_text(
         "".join(f"{text}\t{label}\n" for text, label in zip(*subset, strict=True)),
@@ -130,3 +130,12 @@ def test_first_use_training_records_the_live_version(admin_client, settings, tmp
     assert version.scores == {}
     assert 'alt="True"' in admin_client.get(LIST).content.decode()
     assert "python manage.py train" in page(admin_client, version)
+
+    # A model file with no version recorded at all (a dry run trained it
+    # before the database existed) is recorded when it is first loaded.
+    version.delete()
+    try:
+        get_classifier()
+    finally:
+        get_classifier.cache_clear()
+    assert ModelVersion.objects.get().seed_samples == 600
