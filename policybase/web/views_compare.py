@@ -7,6 +7,9 @@ from django.views.decorators.http import require_GET
 from . import compare
 from .forms import SearchForm
 
+# Text boxes for region names on the form, besides the quick-pick checkboxes.
+BOXES = 4
+
 
 class RegionNamesField(forms.Field):
     """The repeated ``region`` parameter: names in the order given, blanks and
@@ -70,10 +73,12 @@ def choice_context(request) -> dict:
     chosen = RegionNamesField().to_python(request.GET.getlist("region"))
     quick = [compare.NATIONAL, *compare.top_provinces()]
     typed = [name for name in chosen if name not in quick]
-    empty_boxes = max(2 - len(typed), 1)
+    # Without JavaScript no box can be added: offer enough for a comparison of
+    # cities alone, and always one more while there is room.
+    empty_boxes = min(max(BOXES - len(typed), 1), compare.MAX_REGIONS - len(typed))
     return {
         "q": request.GET.get("q", ""),
         "quick_picks": [(name, name in chosen) for name in quick],
-        "region_boxes": typed + [""] * min(empty_boxes, compare.MAX_REGIONS - len(typed)),
+        "region_boxes": typed + [""] * empty_boxes,
         "region_names": compare.region_names(),
     }
