@@ -34,6 +34,9 @@ DATA_DIR = Path(os.environ.get("POLICYBASE_DATA_DIR", BASE_DIR / "var")).resolve
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 INBOX_DIR = DATA_DIR / "inbox"
 INBOX_INTERVAL = envint("POLICYBASE_INBOX_INTERVAL", 60)
+# Files uploaded in the admin are kept here, one folder per day; larger files are refused.
+UPLOAD_DIR = DATA_DIR / "uploads"
+UPLOAD_MAX_MB = envint("POLICYBASE_UPLOAD_MAX_MB", 100)
 # The trained clause classifier; trained from SEED_CLAUSES on first use.
 CLASSIFIER_PATH = DATA_DIR / "classifier.joblib"
 SEED_CLAUSES = BASE_DIR / "data" / "labeled_clauses.tsv"
@@ -60,13 +63,15 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or _development_secret_key()
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with PolicyBase's index page (the curators' review queue).
+    "policybase.catalog.apps.PolicyBaseAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "haystack",
+    "simple_history",
     "policybase.catalog",
     "policybase.search",
     "policybase.web",
@@ -83,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records who made each change in the history tables.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "policybase.urls"

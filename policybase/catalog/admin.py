@@ -1,36 +1,246 @@
-from django.contrib import admin
+"""The curators' admin: documents with their clauses inline, clause review in
+bulk, the review queue, and every change on record (django-simple-history)."""
 
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import curation
 from .models import Category, Clause, Document, Issuer, Region
+from .review import DOCUMENT_QUEUES
 
-admin.site.site_header = "PolicyBase 管理"
-admin.site.site_title = "PolicyBase"
+
+class QueueFilter(admin.SimpleListFilter):
+    title = "待处理"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [(name, label) for name, (label, _) in DOCUMENT_QUEUES.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in DOCUMENT_QUEUES:
+            return queryset.filter(DOCUMENT_QUEUES[self.value()][1]).distinct()
+        return queryset
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "状态标记"
+    parameter_name = "status_flag"
+    FLAGS = ["试行", "暂行", "征求意见稿", "草案"]
+
+    def lookups(self, request, model_admin):
+        return [(flag, flag) for flag in self.FLAGS]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            # JSON list membership; icontains on the JSON text works on SQLite and PostgreSQL.
+            return queryset.filter(status__icontains=f'"{self.value()}"')
+        return queryset
+
+
+class ProvinceFilter(admin.SimpleListFilter):
+    title = "省份"
+    parameter_name = "province"
+
+    def lookups(self, request, model_admin):
+        return [(r.pk, r.name) for r in Region.objects.filter(level=Region.Level.PROVINCE)]
+
+    def queryset(self, request, queryset):
+        if pk := self.value():
+            # The province, its cities and their districts.
+            return queryset.filter(
+                Q(region_id=pk) | Q(region__parent_id=pk) | Q(region__parent__parent_id=pk)
+            )
+        return queryset
 
 
 class ClauseInline(admin.TabularInline):
     model = Clause
-    fields = ["order", "number", "text", "category", "confidence", "category_source"]
-    readonly_fields = ["confidence"]
+    fields = [
+        "order",
+        "number",
+        "text",
+        "category",
+        "confidence",
+        "needs_review",
+        "category_source",
+    ]
+    readonly_fields = ["confidence", "category_source"]
     extra = 0
     ordering = ["order"]
+    show_change_link = True
+    formfield_overrides = {
+        # Clause text is long; a compact box keeps the list readable.
+        Clause._meta.get_field("text").__class__: {
+            "widget": forms.Textarea(attrs={"rows": 2, "cols": 80})
+        }
+    }
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["title", "doc_number", "region", "publish_date", "doc_type", "has_full_text"]
-    list_filter = ["doc_type", "has_full_text", "region__level"]
+class DocumentAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "title",
+        "doc_number",
+        "region",
+        "publish_date",
+        "doc_type",
+        "review_state",
+        "validity",
+        "has_full_text",
+        "clause_count",
+    ]
+    list_filter = [
+        QueueFilter,
+        "review_state",
+        "validity",
+        "doc_type",
+        StatusFilter,
+        "has_full_text",
+        "region__level",
+        ProvinceFilter,
+    ]
     search_fields = ["title", "doc_number"]
     date_hierarchy = "publish_date"
-    autocomplete_fields = ["issuers", "region"]
-    readonly_fields = ["source_name", "source_sha256", "created", "updated"]
+    autocomplete_fields = ["issuers", "region", "previous_version", "duplicate_of"]
+    readonly_fields = ["source_link", "source_sha256", "warning_list", "created", "updated"]
+    fieldsets = [
+        (None, {"fields": ["title", "doc_number", "issuers", "region", "doc_type", "status"]}),
+        ("日期", {"fields": ["publish_date", "effective_date", "expiry_date"]}),
+        (
+            "审核与效力",
+            {"fields": ["review_state", "validity", "previous_version", "duplicate_of"]},
+        ),
+        (
+            "来源",
+            {
+                "fields": [
+                    "source_link",
+                    "source_sha256",
+                    "has_full_text",
+                    "warning_list",
+                    "created",
+                    "updated",
+                ]
+            },
+        ),
+    ]
     inlines = [ClauseInline]
+    actions = ["mark_reviewed", "publish", "withdraw", "merge_duplicates"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(clause_total=Count("clauses"))
+
+    @admin.display(description="条款数", ordering="clause_total")
+    def clause_count(self, document):
+        return document.clause_total
+
+    @admin.display(description="原始文件")
+    def source_link(self, document):
+        if not document.source_file:
+            return document.source_name
+        url = reverse("document-source", args=[document.pk])
+        return format_html('<a href="{}">{}</a>', url, document.source_name)
+
+    @admin.display(description="解析提示")
+    def warning_list(self, document):
+        if not document.warnings:
+            return "—"
+        items = format_html("".join("<li>{}</li>" for _ in document.warnings), *document.warnings)
+        return format_html("<ul>{}</ul>", items)
+
+    def save_formset(self, request, form, formset, change):
+        # A category chosen in the inline is a curator's, like one set on the clause page.
+        if formset.model is Clause:
+            for clause_form in formset.forms:
+                if clause_form.has_changed() and "category" in clause_form.changed_data:
+                    clause_form.instance.category_source = Clause.CategorySource.CURATOR
+                    clause_form.instance.needs_review = False
+        super().save_formset(request, form, formset, change)
+
+    def _set_state(self, request, queryset, state, verb):
+        changed = curation.set_review_state(queryset, state)
+        self.message_user(request, f"{changed} 份文件已{verb}。", messages.SUCCESS)
+
+    @admin.action(description="标记为已审核", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        self._set_state(request, queryset, Document.ReviewState.REVIEWED, "审核")
+
+    @admin.action(description="发布", permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_state(request, queryset, Document.ReviewState.PUBLISHED, "发布")
+
+    @admin.action(description="撤回（分析人员将看不到）", permissions=["change"])
+    def withdraw(self, request, queryset):
+        self._set_state(request, queryset, Document.ReviewState.WITHDRAWN, "撤回")
+
+    @admin.action(description="合并所选的重复文件（保留全文较完整的一份）", permissions=["change"])
+    def merge_duplicates(self, request, queryset):
+        documents = list(queryset)
+        if len(documents) < 2:
+            self.message_user(request, "请至少选择两份文件。", messages.WARNING)
+            return
+        kept = curation.merge_duplicates(documents)
+        self.message_user(
+            request,
+            format_html(
+                "已合并 {} 份文件，保留 <a href='{}'>{}</a>。",
+                len(documents) - 1,
+                reverse("admin:catalog_document_change", args=[kept.pk]),
+                kept.title,
+            ),
+            messages.SUCCESS,
+        )
+
+
+class CategoryActionForm(admin.helpers.ActionForm):
+    category = forms.ModelChoiceField(
+        Category.objects.all(), required=False, label="政策工具", empty_label="（设置类别时选择）"
+    )
 
 
 @admin.register(Clause)
-class ClauseAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "category", "confidence", "category_source"]
-    list_filter = ["needs_review", "category", "category_source"]
+class ClauseAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "document_title",
+        "number",
+        "excerpt",
+        "category",
+        "confidence",
+        "candidates",
+        "needs_review",
+        "category_source",
+    ]
+    list_filter = [
+        "needs_review",
+        "category_source",
+        "category",
+        "document__review_state",
+    ]
     search_fields = ["text", "document__title"]
+    list_select_related = ["document", "category"]
     raw_id_fields = ["document"]
+    readonly_fields = ["confidence", "top", "category_source"]
+    action_form = CategoryActionForm
+    actions = ["set_category", "mark_reviewed", "merge_clauses"]
+
+    @admin.display(description="文件", ordering="document__title")
+    def document_title(self, clause):
+        return clause.document.title
+
+    @admin.display(description="条文")
+    def excerpt(self, clause):
+        return clause.text[:80] + ("…" if len(clause.text) > 80 else "")
+
+    @admin.display(description="模型候选")
+    def candidates(self, clause):
+        names = dict(Category.objects.values_list("id", "name")) if clause.top else {}
+        return "；".join(f"{names.get(c, c)} {p:.2f}" for c, p in clause.top)
 
     def save_model(self, request, obj, form, change):
         # A category a person chose, or confirmed by clearing 待复核, is theirs:
@@ -41,6 +251,72 @@ class ClauseAdmin(admin.ModelAdmin):
             obj.needs_review = False
         super().save_model(request, obj, form, change)
 
+    @admin.action(description="设置类别（在上方选择政策工具）", permissions=["change"])
+    def set_category(self, request, queryset):
+        category = CategoryActionForm(request.POST).data.get("category")
+        if not category:
+            self.message_user(request, "请先在“政策工具”中选择类别。", messages.WARNING)
+            return
+        changed = curation.confirm_categories(queryset, int(category))
+        self.message_user(request, f"{changed} 条条款已设为新类别。", messages.SUCCESS)
+
+    @admin.action(description="确认类别（标记为已复核）", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        changed = curation.confirm_categories(queryset)
+        self.message_user(request, f"{changed} 条条款已确认。", messages.SUCCESS)
+
+    @admin.action(description="合并所选条款（同一文件）", permissions=["change"])
+    def merge_clauses(self, request, queryset):
+        try:
+            kept = curation.merge_clauses(list(queryset))
+        except ValueError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        self.message_user(request, f"已合并为 {kept}。", messages.SUCCESS)
+
+    def get_urls(self):
+        split = self.admin_site.admin_view(self.split_view)
+        return [
+            path("<int:pk>/split/", split, name="catalog_clause_split"),
+            *super().get_urls(),
+        ]
+
+    def split_view(self, request, pk):
+        clause = get_object_or_404(Clause.objects.select_related("document"), pk=pk)
+        if not self.has_change_permission(request, clause):
+            return redirect("admin:index")
+        form = SplitForm(request.POST or None, initial={"text": clause.text})
+        if request.method == "POST" and form.is_valid():
+            with transaction.atomic():
+                parts = curation.split_clause(clause, form.cleaned_data["parts"])
+            self.message_user(request, f"已拆分为 {len(parts)} 条。", messages.SUCCESS)
+            return redirect("admin:catalog_document_change", clause.document_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "拆分条款",
+            "clause": clause,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/catalog/clause/split.html", context)
+
+
+class SplitForm(forms.Form):
+    text = forms.CharField(
+        label="条文",
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 100}),
+        help_text="在要拆开的位置插入一个空行；每段成为一条条款。",
+    )
+
+    def clean(self):
+        data = super().clean()
+        parts = [p.strip() for p in data.get("text", "").replace("\r\n", "\n").split("\n\n")]
+        parts = [p for p in parts if p]
+        if len(parts) < 2:
+            raise forms.ValidationError("没有找到空行：请在要拆开的位置插入一个空行。")
+        data["parts"] = parts
+        return data
+
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
@@ -50,7 +326,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Issuer)
-class IssuerAdmin(admin.ModelAdmin):
+class IssuerAdmin(SimpleHistoryAdmin):
     search_fields = ["name"]
 
 

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class Region(models.Model):
@@ -92,7 +93,26 @@ class Category(models.Model):
         return self.name
 
 
+class DocumentQuerySet(models.QuerySet):
+    def visible(self):
+        """What analysts may see: everything but withdrawn documents."""
+        return self.exclude(review_state=Document.ReviewState.WITHDRAWN)
+
+
 class Document(models.Model):
+    class ReviewState(models.TextChoices):
+        INGESTED = "ingested", "待审核"
+        REVIEWED = "reviewed", "已审核"
+        PUBLISHED = "published", "已发布"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    class Validity(models.TextChoices):
+        UNKNOWN = "", "未标注"
+        NOT_YET = "not_yet", "尚未生效"
+        VALID = "valid", "有效"
+        AMENDED = "amended", "已修改"
+        REPEALED = "repealed", "已废止"
+
     title = models.CharField("标题", max_length=300)
     doc_number = models.CharField("文号", max_length=64, blank=True)
     issuers = models.ManyToManyField(Issuer, verbose_name="发文机关", blank=True)
@@ -114,14 +134,38 @@ class Document(models.Model):
     # different text): kept, and linked from its successor.
     previous_version = models.ForeignKey(
         "self",
-        verbose_name="上一版本",
+        verbose_name="取代的文件（上一版本）",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="later_versions",
     )
+    # Analysts see published and ingested documents (the latter marked 待审核),
+    # never withdrawn ones.
+    review_state = models.CharField(
+        "审核状态",
+        max_length=16,
+        choices=ReviewState.choices,
+        default=ReviewState.INGESTED,
+        db_index=True,
+    )
+    validity = models.CharField(
+        "效力", max_length=16, choices=Validity.choices, default=Validity.UNKNOWN, blank=True
+    )
+    # Set when a curator merged this document into the fuller copy of the same policy.
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name="重复于",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+    )
     created = models.DateTimeField("入库时间", auto_now_add=True)
     updated = models.DateTimeField("更新时间", auto_now=True)
+    history = HistoricalRecords(m2m_fields=[issuers])
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "政策文件"
@@ -136,6 +180,14 @@ class Document(models.Model):
     @property
     def issuer_names(self) -> list[str]:
         return [issuer.name for issuer in self.issuers.all()]
+
+    @property
+    def is_visible(self) -> bool:
+        return self.review_state != self.ReviewState.WITHDRAWN
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.review_state == self.ReviewState.INGESTED
 
     def region_ref(self) -> dict:
         if self.region is None:
@@ -167,6 +219,7 @@ class Clause(models.Model):
     )
     # The model was unsure (ingest.classify.review); cleared once a curator decides.
     needs_review = models.BooleanField("待复核", default=False, db_index=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = "条款"

@@ -11,7 +11,7 @@ import threading
 from django.db import transaction
 from haystack import connections
 
-from policybase.catalog.models import Clause
+from policybase.catalog.models import Clause, Document
 
 # Documents written to the index per commit; a commit makes a Whoosh segment.
 BATCH_DOCUMENTS = 200
@@ -64,9 +64,13 @@ def apply_index_changes(document_ids=(), removed_clause_ids=()):
             backend.update(index, batch)
     # A deletion that was rolled back may still be pending: keep what still exists.
     still_there = set(Clause.objects.filter(pk__in=removed_clause_ids).values_list("pk", flat=True))
-    for pk in removed_clause_ids:
-        if pk not in still_there:
-            backend.remove(f"catalog.clause.{pk}")
+    gone = [pk for pk in removed_clause_ids if pk not in still_there]
+    # A withdrawn document leaves the index; its clauses stay in the database.
+    gone += Clause.objects.filter(
+        document_id__in=document_ids, document__review_state=Document.ReviewState.WITHDRAWN
+    ).values_list("pk", flat=True)
+    for pk in gone:
+        backend.remove(f"catalog.clause.{pk}")
 
 
 def clear_index():

@@ -1,6 +1,6 @@
 from haystack import indexes
 
-from policybase.catalog.models import Clause
+from policybase.catalog.models import Clause, Document
 
 from .analyzer import ChineseAnalyzer
 
@@ -39,7 +39,8 @@ class ClauseIndex(indexes.SearchIndex, indexes.Indexable):
 
     def index_queryset(self, using=None):
         return (
-            Clause.objects.select_related("document__region__parent__parent")
+            Clause.objects.exclude(document__review_state=Document.ReviewState.WITHDRAWN)
+            .select_related("document__region__parent__parent")
             .prefetch_related("document__issuers")
             .order_by("document_id", "order")
         )

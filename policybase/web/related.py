@@ -194,7 +194,7 @@ def cited_policies(document: Document, clauses: list[Clause]) -> list[Citation]:
     # Every title of the base, once: ten thousand short rows cost less than
     # guessing which of them a citation written in another script could match.
     by_key, by_tail = defaultdict(set), defaultdict(set)
-    for pk, title in Document.objects.exclude(pk=document.pk).values_list("pk", "title"):
+    for pk, title in Document.objects.visible().exclude(pk=document.pk).values_list("pk", "title"):
         key = normalize_title(title)
         by_key[key].add(pk)
         if tail := without_issuer(key):
@@ -237,7 +237,7 @@ def citing_documents(document: Document) -> list[CitingDocument]:
     searched = without_issuer(key) or key
     needle = max(CJK_RUN.findall(searched), key=len, default="")
     citing: dict[int, CitingDocument] = {}
-    quoting_titles = Document.objects.filter(title__contains="《").exclude(pk=document.pk)
+    quoting_titles = Document.objects.visible().filter(title__contains="《").exclude(pk=document.pk)
     for other in quoting_titles.select_related("region__parent__parent"):
         if any(same_policy(t, document.title) for t, _ in extract_citations([other.title])):
             citing[other.pk] = CitingDocument(other, None)
@@ -288,7 +288,7 @@ def related_documents(document: Document, limit: int = 8) -> list[Related]:
     own_words = keywords(document.title)
     if not own_words:
         return []
-    candidates = Document.objects.exclude(pk=document.pk)
+    candidates = Document.objects.visible().exclude(pk=document.pk)
     if document.doc_type:
         candidates = candidates.filter(doc_type=document.doc_type)
     if document.region_id is None:

@@ -80,11 +80,13 @@ def groups(category_list: list[dict]) -> list[dict]:
 
 
 def _clauses(scope: Scope):
-    return Clause.objects.filter(scope.documents_q("document__"), category__isnull=False)
+    return Clause.objects.filter(scope.documents_q("document__"), category__isnull=False).exclude(
+        document__review_state=Document.ReviewState.WITHDRAWN
+    )
 
 
 def _documents(scope: Scope):
-    return Document.objects.filter(scope.documents_q())
+    return Document.objects.visible().filter(scope.documents_q())
 
 
 def _bucket(region_id: int, regions: dict[int, Region], scope: Scope) -> tuple[str, dict]:

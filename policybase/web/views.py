@@ -6,15 +6,18 @@ from policybase.catalog.models import Document
 from policybase.search.query import all_matching_clauses, search
 
 from . import facets
+from .document import document_context
 from .exports import EXPORTS
 from .forms import SearchForm
 from .records import clause_record, document_record
 
 
-def _documents():
-    return Document.objects.select_related("region__parent__parent").prefetch_related(
+def _documents(request):
+    """Documents this visitor may read: staff see withdrawn ones too."""
+    documents = Document.objects.select_related("region__parent__parent").prefetch_related(
         "issuers", "clauses__category"
     )
+    return documents if request.user.is_staff else documents.visible()
 
 
 # Parameters the search box shows as inputs; any other filter rides along hidden.
@@ -70,16 +73,14 @@ def page_window(page: int, num_pages: int, around: int = 2) -> list[int | None]:
 
 @require_GET
 def document_page(request, pk):
-    from .document import document_context
-
-    document = get_object_or_404(_documents(), pk=pk)
+    document = get_object_or_404(_documents(request), pk=pk)
     context = {"document": document, **document_context(document)}
     return render(request, "web/document.html", context)
 
 
 @require_GET
 def document_source(request, pk):
-    document = get_object_or_404(Document, pk=pk)
+    document = get_object_or_404(_documents(request), pk=pk)
     if not document.source_file:
         raise Http404("原始文件不存在")
     return FileResponse(
@@ -119,7 +120,7 @@ def api_search(request):
 
 @require_GET
 def api_document(request, pk):
-    document = _documents().filter(pk=pk).first()
+    document = _documents(request).filter(pk=pk).first()
     if document is None:
         return JsonResponse({"error": f"没有编号为 {pk} 的文件"}, status=404)
     return JsonResponse(document_record(document), json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,241 @@
+"""Curators in the admin: review states, bulk category decisions, duplicates,
+splitting and merging clauses, history and revert, roles; the public site and
+the index follow every edit."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from policybase.catalog import curation
+from policybase.catalog.models import Clause, Document
+
+from .conftest import api
+
+
+@pytest.fixture
+def curator(db):
+    user = User.objects.create_user("curator", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="curator"))
+    return user
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    client.force_login(curator)
+    return client
+
+
+def document_with_clauses() -> Document:
+    return Document.objects.filter(clauses__isnull=False).order_by("pk").first()
+
+
+def test_withdrawn_documents_leave_the_public_site_and_the_index(corpus, client, curator_client):
+    document = document_with_clauses()
+    word = document.clauses.first().text[:4]
+    before = api(client, q=word)["count"]
+    response = curator_client.post(
+        "/admin/catalog/document/",
+        {"action": "withdraw", "_selected_action": [document.pk]},
+    )
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.review_state == Document.ReviewState.WITHDRAWN
+    client.logout()
+    assert (
+        api(client, q=word)["count"]
+        == before - document.clauses.filter(text__contains=word).count()
+    )
+    assert client.get(document.get_absolute_url()).status_code == 404
+    assert client.get(f"/api/documents/{document.pk}").status_code == 404
+    # Staff still reach it, with a notice.
+    curator_client.force_login(User.objects.get(username="curator"))
+    page = curator_client.get(document.get_absolute_url()).content.decode()
+    assert "已撤回" in page
+    # Publishing brings it back.
+    curation.set_review_state([document], Document.ReviewState.PUBLISHED)
+    assert api(client, q=word)["count"] == before
+
+
+def test_unreviewed_documents_are_marked_on_the_public_site(corpus, client):
+    document = document_with_clauses()
+    assert document.review_state == Document.ReviewState.INGESTED
+    assert "待审核" in client.get(document.get_absolute_url()).content.decode()
+    curation.set_review_state([document], Document.ReviewState.PUBLISHED)
+    assert "待审核" not in client.get(document.get_absolute_url()).content.decode()
+
+
+def test_bulk_category_is_the_curators_and_reaches_the_facets(corpus, client, curator_client):
+    clauses = list(Clause.objects.filter(needs_review=True).order_by("pk")[:3])
+    assert clauses, "the sample has clauses the model is unsure of"
+    target = 13
+    before = api(client, category=target)["count"]
+    moved = sum(1 for c in clauses if c.category_id != target)
+    response = curator_client.post(
+        "/admin/catalog/clause/",
+        {
+            "action": "set_category",
+            "category": target,
+            "_selected_action": [c.pk for c in clauses],
+        },
+    )
+    assert response.status_code == 302
+    for clause in clauses:
+        clause.refresh_from_db()
+        assert clause.category_id == target
+        assert clause.category_source == Clause.CategorySource.CURATOR
+        assert not clause.needs_review
+        change = clause.history.first()
+        assert change.history_user.username == "curator"
+    assert api(client, category=target)["count"] == before + moved
+
+
+def test_inline_category_edit_counts_as_the_curators(corpus, curator_client):
+    document = document_with_clauses()
+    page = curator_client.get(f"/admin/catalog/document/{document.pk}/change/")
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data["issuers"] = [i.pk for i in document.issuers.all()]
+    data["status"] = '["试行"]'
+    clauses = list(document.clauses.order_by("order"))
+    data.update(
+        {
+            "clauses-TOTAL_FORMS": len(clauses),
+            "clauses-INITIAL_FORMS": len(clauses),
+            "clauses-MIN_NUM_FORMS": 0,
+            "clauses-MAX_NUM_FORMS": 1000,
+        }
+    )
+    for i, clause in enumerate(clauses):
+        data.update(
+            {
+                f"clauses-{i}-id": clause.pk,
+                f"clauses-{i}-document": document.pk,
+                f"clauses-{i}-order": clause.order,
+                f"clauses-{i}-number": clause.number,
+                f"clauses-{i}-text": clause.text,
+                f"clauses-{i}-category": clause.category_id or "",
+                f"clauses-{i}-needs_review": "on" if clause.needs_review else "",
+            }
+        )
+    new_category = 0 if clauses[0].category_id != 0 else 1
+    data["clauses-0-category"] = new_category
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    response = curator_client.post(f"/admin/catalog/document/{document.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    first = Clause.objects.get(pk=clauses[0].pk)
+    assert first.category_id == new_category
+    assert first.category_source == Clause.CategorySource.CURATOR
+    # The other clauses were not touched by the save.
+    assert all(
+        Clause.objects.get(pk=c.pk).category_source == c.category_source for c in clauses[1:]
+    )
+
+
+def test_review_queue_counts_on_the_admin_index(corpus, curator_client):
+    page = curator_client.get("/admin/").content.decode()
+    assert "待处理" in page
+    needs = Clause.objects.filter(needs_review=True).count()
+    assert re.search(rf"待复核的条款[^<]*</a></th><td class=\"count\">{needs}<", page)
+    unreviewed = Document.objects.filter(review_state="ingested").count()
+    assert re.search(rf"待审核的文件</a></th><td class=\"count\">{unreviewed}<", page)
+    listing = curator_client.get("/admin/catalog/document/", {"queue": "no_region"})
+    assert listing.status_code == 200
+    shown = listing.context["cl"].result_count
+    assert shown == Document.objects.filter(region=None).count()
+
+
+def test_merging_duplicates_keeps_the_fuller_copy(corpus):
+    full = document_with_clauses()
+    excerpt = Document.objects.create(
+        title=full.title,
+        doc_number="测〔2024〕1号",
+        source_name="newsletter.txt",
+        source_sha256="0" * 64,
+    )
+    excerpt.clauses.create(order=0, text=full.clauses.first().text)
+    kept = curation.merge_duplicates([excerpt, full])
+    assert kept == full
+    excerpt.refresh_from_db()
+    assert excerpt.duplicate_of == full
+    assert excerpt.review_state == Document.ReviewState.WITHDRAWN
+    # What only the excerpt knew is kept, unless the full copy had it.
+    full.refresh_from_db()
+    assert full.doc_number in ("测〔2024〕1号", kept.doc_number)
+
+
+def test_split_and_merge_clauses_keep_the_order(corpus):
+    document = document_with_clauses()
+    clauses = list(document.clauses.order_by("order"))
+    first = clauses[0]
+    parts = ["第一部分。", "第二部分。", "第三部分。"]
+    curation.split_clause(first, parts)
+    texts = list(document.clauses.order_by("order").values_list("text", flat=True))
+    assert texts[:3] == parts
+    assert texts[3:] == [c.text for c in clauses[1:]]
+    new = list(document.clauses.order_by("order")[:3])
+    assert all(c.needs_review for c in new[1:])
+    kept = curation.merge_clauses(new)
+    assert kept.text == "\n".join(parts)
+    assert list(document.clauses.order_by("order").values_list("text", flat=True))[1:] == [
+        c.text for c in clauses[1:]
+    ]
+
+
+def test_split_view_in_the_admin(corpus, curator_client):
+    clause = document_with_clauses().clauses.order_by("order").first()
+    page = curator_client.get(f"/admin/catalog/clause/{clause.pk}/split/")
+    assert page.status_code == 200
+    refused = curator_client.post(f"/admin/catalog/clause/{clause.pk}/split/", {"text": "无空行"})
+    assert "空行" in refused.content.decode()
+    done = curator_client.post(
+        f"/admin/catalog/clause/{clause.pk}/split/", {"text": "甲条文。\n\n乙条文。"}
+    )
+    assert done.status_code == 302
+    assert clause.document.clauses.filter(text="乙条文。").exists()
+
+
+def test_history_records_and_reverts_a_title_change(corpus, client, curator_client):
+    document = document_with_clauses()
+    original = document.title
+    document.title = "错误的标题数据治理"
+    document.save()
+    assert api(client, q="错误的标题", scope="title")["count"] == document.clauses.count()
+    history = curator_client.get(f"/admin/catalog/document/{document.pk}/history/")
+    assert history.status_code == 200
+    earliest = document.history.order_by("history_date").first()
+    assert earliest.title == original
+    # Reverting is saving the historical version's form.
+    revert_url = f"/admin/catalog/document/{document.pk}/history/{earliest.history_id}/"
+    page = curator_client.get(revert_url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data["issuers"] = [i.pk for i in document.issuers.all()]
+    data["status"] = "[]"
+    for key in ("region", "previous_version", "duplicate_of"):
+        if hasattr(data.get(key), "pk"):
+            data[key] = data[key].pk
+    response = curator_client.post(revert_url, data)
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.title == original
+    assert api(client, q="错误的标题", scope="title")["count"] == 0
+
+
+def test_roles(corpus, client):
+    operator = User.objects.create_user("operator", password="pw", is_staff=True)
+    operator.groups.add(Group.objects.get(name="operator"))
+    client.force_login(operator)
+    document = document_with_clauses()
+    assert client.get("/admin/ingest/ingestjob/").status_code == 200
+    # Operators may look at documents but not change them.
+    response = client.post(
+        "/admin/catalog/document/", {"action": "withdraw", "_selected_action": [document.pk]}
+    )
+    document.refresh_from_db()
+    assert document.review_state == Document.ReviewState.INGESTED
+    assert client.get("/admin/catalog/clause/").status_code == 403
+    client.logout()
+    assert client.get("/admin/").status_code == 302
+    assert response.status_code in (200, 302, 403)
