@@ -24,7 +24,7 @@ class QueueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in DOCUMENT_QUEUES:
-            return queryset.filter(DOCUMENT_QUEUES[self.value()][1]).distinct()
+            return queryset.filter(DOCUMENT_QUEUES[self.value()][1]()).distinct()
         return queryset
 
 

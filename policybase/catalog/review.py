@@ -1,27 +1,54 @@
 """The curators' work queue: what needs a person's eyes, in one place for the
 admin index and the admin filters alike."""
 
+import re
+from collections import defaultdict
+
 from django.db.models import Q
 from django.urls import reverse
+
+from policybase.search.analyzer import fold
 
 from .models import Clause, Document
 
 VISIBLE = ~Q(review_state=Document.ReviewState.WITHDRAWN)
+# Spaces and punctuation that differ between two copies of one title.
+NOT_TITLE_CHAR = re.compile(r"[\W_]+")
 
-# Queue name → (label, documents or clauses that need work). Each is also a
-# choice of the admin's 待处理 filter, so the counts link to their lists.
+
+def title_key(title: str) -> str:
+    """Equal for the same title in either script, width or punctuation."""
+    return NOT_TITLE_CHAR.sub("", fold(title))
+
+
+def possible_duplicates() -> Q:
+    """Visible documents sharing a title or a 文号 with another visible one:
+    the same policy arriving from two sources (a newsletter excerpt and the
+    full text, a compilation listing it twice)."""
+    groups = defaultdict(set)
+    rows = Document.objects.filter(VISIBLE).values_list("pk", "title", "doc_number")
+    for pk, title, doc_number in rows:
+        groups["title", title_key(title)].add(pk)
+        if doc_number:
+            groups["number", title_key(doc_number)].add(pk)
+    return Q(pk__in={pk for pks in groups.values() if len(pks) > 1 for pk in pks})
+
+
+# Queue name → (label, condition). Each is also a choice of the admin's 待处理
+# filter, so the counts on the admin index link to their lists.
 DOCUMENT_QUEUES = {
-    "unreviewed": ("待审核的文件", Q(review_state=Document.ReviewState.INGESTED)),
-    "no_date": ("缺发布日期", VISIBLE & Q(publish_date=None) & Q(has_full_text=True)),
-    "no_region": ("缺地区", VISIBLE & Q(region=None)),
-    "no_issuer": ("缺发文机关", VISIBLE & Q(issuers=None) & Q(has_full_text=True)),
-    "warnings": ("有解析提示", VISIBLE & ~Q(warnings=[])),
+    "unreviewed": ("待审核的文件", lambda: Q(review_state=Document.ReviewState.INGESTED)),
+    "duplicates": ("疑似重复", possible_duplicates),
+    "no_date": ("缺发布日期", lambda: VISIBLE & Q(publish_date=None, has_full_text=True)),
+    "no_region": ("缺地区", lambda: VISIBLE & Q(region=None)),
+    "no_issuer": ("缺发文机关", lambda: VISIBLE & Q(issuers=None, has_full_text=True)),
+    "warnings": ("有解析提示", lambda: VISIBLE & ~Q(warnings=[])),
 }
 CLAUSE_QUEUE = Q(needs_review=True) & ~Q(document__review_state=Document.ReviewState.WITHDRAWN)
 
 
 def documents_in(queue: str):
-    return Document.objects.filter(DOCUMENT_QUEUES[queue][1]).distinct()
+    return Document.objects.filter(DOCUMENT_QUEUES[queue][1]()).distinct()
 
 
 def clauses_to_review():

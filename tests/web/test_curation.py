@@ -239,3 +239,19 @@ def test_roles(corpus, client):
     client.logout()
     assert client.get("/admin/").status_code == 302
     assert response.status_code in (200, 302, 403)
+
+
+def test_duplicates_are_detected_across_scripts_and_listed(corpus, curator_client):
+    from policybase.catalog.review import documents_in
+
+    full = document_with_clauses()
+    copy = Document.objects.create(
+        title=" ".join(full.title) + "。",  # spaced out, as a newsletter might print it
+        source_name="newsletter.txt",
+        source_sha256="1" * 64,
+    )
+    assert {full.pk, copy.pk} <= set(documents_in("duplicates").values_list("pk", flat=True))
+    listing = curator_client.get("/admin/catalog/document/", {"queue": "duplicates"})
+    assert copy.title in listing.content.decode()
+    curation.merge_duplicates([copy, full])
+    assert copy.pk not in set(documents_in("duplicates").values_list("pk", flat=True))
