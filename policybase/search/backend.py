@@ -10,6 +10,9 @@ from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 
 from .analyzer import ChineseTokenizer
 
+# The index fields results are sorted by (policybase.search.query.SORTS).
+SORT_KEYS = {"publish_sort", "effective_sort", "reading_sort"}
+
 
 class ChineseWhooshSearchBackend(WhooshSearchBackend):
     def build_schema(self, fields):
@@ -18,6 +21,10 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
             field = schema[name]
             if isinstance(getattr(field, "analyzer", None), ChineseTokenizer):
                 field.multitoken_query = "phrase"
+            if name in SORT_KEYS:
+                # A column of values per document: sorting reads it instead of
+                # rebuilding a sort cache from the terms in every new searcher.
+                field.set_sortable(True)
         return content_field_name, schema
 
     def search(self, query_string, **kwargs):
