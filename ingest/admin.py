@@ -1,14 +1,24 @@
-from django.contrib import admin
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Subquery
+from django.db.models import Count, Subquery
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from policybase.catalog.models import Category
 
 from .classify.charts import confusion_heatmap, reliability_diagram
+from .forms import UploadForm
 from .models import IngestJob, ModelVersion
+from .uploads import rerun_failed, submit_uploads
 
 # The headline scores of a version, in the order the page shows them.
 HEADLINE = [
@@ -20,12 +30,162 @@ HEADLINE = [
 ]
 
 
+# Colours of the job states; the state's name is always written beside it.
+STATE_COLOURS = {
+    IngestJob.State.QUEUED: "#767676",
+    IngestJob.State.RUNNING: "#2f6fb3",
+    IngestJob.State.DONE: "#2e7d32",
+    IngestJob.State.FAILED: "#c62828",
+}
+
+
+def source_name(job: IngestJob) -> str:
+    # The source is the file's full path (uploads sit in a folder of their own).
+    return Path(job.source).name
+
+
+def format_duration(duration: timedelta) -> str:
+    seconds = duration.total_seconds()
+    if seconds < 60:
+        return f"{seconds:.1f} 秒"
+    minutes, seconds = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} 分 {seconds:02d} 秒"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} 小时 {minutes:02d} 分"
+
+
 @admin.register(IngestJob)
 class IngestJobAdmin(admin.ModelAdmin):
-    list_display = ["pk", "source", "state", "message", "started", "finished"]
+    """Jobs are records of what happened to a file, not forms: the upload page
+    is how one is added, and "重新运行" the only change."""
+
+    list_display = [
+        "pk",
+        "file_name",
+        "state_badge",
+        "message",
+        "document_count",
+        "started",
+        "finished",
+        "duration",
+    ]
+    list_display_links = ["pk", "file_name"]
     list_filter = ["state"]
     search_fields = ["source", "message"]
-    readonly_fields = ["created", "started", "finished", "documents", "warnings"]
+    fields = [
+        "source",
+        "state_badge",
+        "message",
+        "document_count",
+        "created",
+        "started",
+        "finished",
+        "duration",
+        "warning_list",
+    ]
+    readonly_fields = fields
+    actions = ["rerun"]
+
+    def get_urls(self):
+        upload = path(
+            "upload/",
+            self.admin_site.admin_view(self.upload_view),
+            name="ingest_ingestjob_upload",
+        )
+        return [upload, *super().get_urls()]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(document_count=Count("documents"))
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect("admin:ingest_ingestjob_upload")
+
+    def upload_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        posted = request.method == "POST"
+        form = UploadForm(request.POST, request.FILES) if posted else UploadForm()
+        if posted and form.is_valid():
+            jobs = submit_uploads(form.cleaned_data["files"])
+            ids = [job.pk for job in jobs]
+            self.report_submitted(request, ids)
+            changelist = reverse("admin:ingest_ingestjob_changelist")
+            return redirect(f"{changelist}?{urlencode({'id__in': ','.join(map(str, ids))})}")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "上传政策文件",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/ingest/ingestjob/upload.html", context)
+
+    def report_submitted(self, request, ids):
+        # Run eagerly, the jobs are finished by now; with a worker they are still queued.
+        states = Counter(IngestJob.objects.filter(pk__in=ids).values_list("state", flat=True))
+        parts = [f"{IngestJob.State(state).label} {count} 个" for state, count in states.items()]
+        failed = states[IngestJob.State.FAILED]
+        self.message_user(
+            request,
+            f"已提交 {len(ids)} 个文件：{'，'.join(parts)}。排队中和处理中的任务请稍后刷新本页查看。",
+            messages.WARNING if failed else messages.SUCCESS,
+        )
+
+    @admin.action(description="重新运行所选的失败任务", permissions=["add"])
+    def rerun(self, request, queryset):
+        queued, missing = rerun_failed(queryset)
+        if queued:
+            self.message_user(request, f"已重新提交 {len(queued)} 个失败的任务。", messages.SUCCESS)
+        if missing:
+            names = "、".join(source_name(job) for job in missing)
+            self.message_user(
+                request,
+                f"{len(missing)} 个任务的文件已不在原处，未能重新运行：{names}。请重新上传。",
+                messages.WARNING,
+            )
+        if not queued and not missing:
+            self.message_user(request, "所选任务中没有失败的任务，未做任何改动。", messages.INFO)
+
+    @admin.display(description="文件", ordering="source")
+    def file_name(self, job):
+        return format_html('<span title="{}">{}</span>', job.source, source_name(job))
+
+    @admin.display(description="状态", ordering="state")
+    def state_badge(self, job):
+        return format_html(
+            '<strong style="color: {}">{}</strong>',
+            STATE_COLOURS[job.state],
+            job.get_state_display(),
+        )
+
+    @admin.display(description="文件数", ordering="document_count")
+    def document_count(self, job):
+        # The documents the job stored, or found already stored from the same bytes.
+        if not job.document_count:
+            return 0
+        documents = reverse("admin:catalog_document_changelist")
+        return format_html(
+            '<a href="{}?{}">{} 篇</a>',
+            documents,
+            urlencode({"ingest_jobs__id__exact": job.pk}),
+            job.document_count,
+        )
+
+    @admin.display(description="用时")
+    def duration(self, job):
+        if job.started and job.finished:
+            return format_duration(job.finished - job.started)
+        return "—"
+
+    @admin.display(description="解析提示")
+    def warning_list(self, job):
+        if not job.warnings:
+            return "无"
+        items = format_html_join("", "<li>{}</li>", ((warning,) for warning in job.warnings))
+        return format_html('<ul class="warnings">{}</ul>', items)
 
 
 def newest_first():
