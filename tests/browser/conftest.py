@@ -5,6 +5,7 @@ Playwright cannot download its own browsers here, so it launches the system
 Chromium; the tests are skipped only when that is not installed."""
 
 import io
+import threading
 
 import pytest
 from django.conf import settings
@@ -59,11 +60,23 @@ def corpus_server(django_db_setup, django_db_blocker, tmp_path_factory):
             try:
                 yield server.url
             finally:
-                server.stop()
+                stop(server)
         finally:
             clear_index()
             call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(migrated)
+
+
+def stop(server: LiveServer) -> None:
+    """Stop the server once it has answered everything. A request thread that
+    is still closing a keep-alive connection uses the shared database
+    connection, and Django refuses that once the server's sharing is undone.
+    Every browser context is closed by now, so the threads end at once."""
+    for thread in threading.enumerate():
+        # Threads of socketserver's ThreadingMixIn, named "Thread-N (target)".
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout=10)
+    server.stop()
 
 
 @pytest.fixture

@@ -3,12 +3,14 @@ sample corpus served by a live server."""
 
 import csv
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
 from policybase.web.records import CSV_COLUMNS
+
+from .pages import follow, params, query, search, shown_count
 
 pytestmark = pytest.mark.browser
 
@@ -16,27 +18,6 @@ pytestmark = pytest.mark.browser
 DEFAULT_MARK_BACKGROUND = "rgb(255, 255, 0)"
 # The notice of seed 004, as printed there or folded to simplified characters.
 X_PLAN_NUMBERS = {"國數政策〔2023〕11号", "国数政策〔2023〕11号"}
-
-
-def query(url: str) -> dict[str, list[str]]:
-    return parse_qs(urlsplit(url).query)
-
-
-def params(page) -> dict[str, list[str]]:
-    return query(page.url)
-
-
-def search(page, text: str) -> None:
-    """Type ``text`` into the search box and press Enter, as a user does."""
-    box = page.get_by_role("searchbox", name="检索词")
-    box.fill(text)
-    box.press("Enter")
-    page.wait_for_url(lambda url: query(url).get("q") == [text])
-
-
-def shown_count(page) -> int:
-    """The number of matching clauses the page announces."""
-    return int(page.locator(".summary strong").inner_text())
 
 
 def facet_option(page, group: str, label: str):
@@ -77,8 +58,7 @@ def test_province_facet_filters_and_clicking_it_again_clears(page):
     expected = int(beijing.locator(".count").inner_text())
     assert 0 < expected < total
 
-    beijing.get_by_role("link").click()
-    page.wait_for_url(lambda url: "province" in query(url))
+    follow(page, beijing.get_by_role("link"))
     assert params(page)["province"] == ["北京市"]
     assert params(page)["q"] == ["数据安全"]
     assert shown_count(page) == expected
@@ -91,8 +71,7 @@ def test_province_facet_filters_and_clicking_it_again_clears(page):
     # The chosen option is marked; clicking it takes the filter off.
     chosen = page.locator(".facet-region li.active > .option a")
     expect(chosen).to_have_accessible_name(re.compile(r"^北京市\s*×$"))
-    chosen.click()
-    page.wait_for_url(lambda url: "province" not in query(url))
+    follow(page, chosen)
     assert "province" not in params(page)
     assert shown_count(page) == total
 
@@ -124,13 +103,10 @@ def test_hit_opens_its_document_at_the_clause(page):
         has=page.locator(".chip.doc-number", has_text="政策〔2023〕11号")
     )
     link = hit.locator("h3 a")
-    link_href = link.get_attribute("href")
-    anchor = urlsplit(link_href).fragment
+    anchor = urlsplit(link.get_attribute("href")).fragment
     assert re.fullmatch(r"c\d+", anchor)
 
-    link.click()
-    page.wait_for_url(lambda url: urlsplit(url).fragment == anchor)
-    assert urlsplit(page.url).path == urlsplit(link_href).path
+    follow(page, link)
     clause = page.locator(":target")
     expect(clause).to_have_attribute("id", anchor)
     expect(clause).to_be_in_viewport()
