@@ -1,0 +1,64 @@
+"""The document page in a real browser: its outline jumps to the text, beside
+the text on a wide screen and folded above it on a narrow one."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from .pages import follow, search
+
+pytestmark = pytest.mark.browser
+
+# Seed 004, the 「數據要素×」 plan, printed there as 國數政策〔2023〕11号.
+X_PLAN = "国数政策〔2023〕11号"
+
+
+def open_x_plan(page) -> None:
+    page.goto("/")
+    search(page, X_PLAN)
+    follow(page, page.locator(".hits > .hit h3 a").first)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("三年行動計劃")
+
+
+def outline_entry(page, label: str):
+    outline = page.get_by_role("navigation", name="文件目录")
+    return outline.get_by_role("link", name=label, exact=True)
+
+
+def jump(page, link):
+    """Follow an in-page link; the element it points to, now scrolled into view."""
+    anchor = urlsplit(link.get_attribute("href")).fragment
+    follow(page, link)
+    target = page.locator(":target")
+    expect(target).to_have_attribute("id", anchor)
+    expect(target).to_be_in_viewport()
+    return target
+
+
+def test_outline_beside_the_text_jumps_to_headings_and_sections(page):
+    open_x_plan(page)
+    outline = page.get_by_role("navigation", name="文件目录")
+    text = page.locator("article.document")
+    assert outline.bounding_box()["x"] + outline.bounding_box()["width"] <= text.bounding_box()["x"]
+
+    heading = jump(page, outline_entry(page, "(十八)加強數據安全保障"))
+    expect(heading).to_have_text("(十八)加強數據安全保障")
+    assert page.evaluate("window.scrollY") > 0
+    # The outline stays in view beside the text it jumped to.
+    expect(outline).to_be_in_viewport()
+
+    related = jump(page, outline.get_by_role("link", name="相关文件"))
+    expect(related.get_by_role("heading")).to_have_text("相关文件")
+
+
+def test_outline_is_folded_above_the_text_on_a_narrow_screen(page):
+    page.set_viewport_size({"width": 420, "height": 800})
+    open_x_plan(page)
+    entry = outline_entry(page, "(十八)加強數據安全保障")
+    expect(entry).to_be_hidden()
+
+    page.get_by_text("目录", exact=True).click()
+    expect(entry).to_be_visible()
+    heading = jump(page, entry)
+    expect(heading).to_have_text("(十八)加強數據安全保障")
