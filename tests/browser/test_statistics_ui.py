@@ -29,11 +29,6 @@ CHART_BARS = """id => {
 }"""
 
 
-def open_statistics(page) -> None:
-    page.goto("/")
-    follow(page, page.get_by_role("banner").get_by_role("link", name="统计"))
-
-
 def table_rows(page, table_id: str, columns: int) -> list[list[str]]:
     rows = page.locator(f"#{table_id} tbody tr")
     return [
@@ -43,7 +38,8 @@ def table_rows(page, table_id: str, columns: int) -> list[list[str]]:
 
 
 def test_charts_are_drawn_with_the_numbers_of_their_tables(page):
-    open_statistics(page)
+    page.goto("/")
+    follow(page, page.get_by_role("banner").get_by_role("link", name="统计"))
     charts = page.locator(".chart canvas")
     expect(charts).to_have_count(4)
     page.wait_for_function(ALL_CHARTS_DRAWN)
@@ -59,7 +55,7 @@ def test_charts_are_drawn_with_the_numbers_of_their_tables(page):
 
 
 def test_a_region_total_leads_to_as_many_clauses_on_the_search_page(page):
-    open_statistics(page)
+    page.goto("/stats/")
     beijing = page.locator(
         "#table-by-region tbody tr", has=page.get_by_role("rowheader", name="北京市")
     )
@@ -71,7 +67,7 @@ def test_a_region_total_leads_to_as_many_clauses_on_the_search_page(page):
 
 
 def test_province_filter_redraws_the_region_chart_for_its_cities_and_districts(page):
-    open_statistics(page)
+    page.goto("/stats/")
     page.get_by_label("省份").select_option("北京市")
     page.get_by_role("button", name="查看").click()
     page.wait_for_url(lambda url: "province=" in url)
