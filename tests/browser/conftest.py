@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
+from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from policybase.search.indexing import clear_index
@@ -22,8 +23,6 @@ from tests.chromium import CHROMIUM
 def browser():
     if not CHROMIUM.exists():
         pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM}: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         # Between its calls Playwright's sync API leaves its event loop marked as
         # running in this thread, and Django then refuses the fixtures' database
