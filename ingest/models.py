@@ -1,3 +1,7 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.utils import timezone
 
@@ -60,3 +64,65 @@ class ModelVersion(models.Model):
     def __str__(self):
         created = timezone.localtime(self.created)
         return f"{created:%Y-%m-%d %H:%M} ({self.seed_samples}+{self.curated_samples})"
+
+
+def validate_pattern(value: str) -> None:
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise ValidationError(f"不是有效的正则表达式：{error}") from error
+
+
+class WebSource(models.Model):
+    """A web page or feed that publishes policies, fetched on a schedule.
+
+    The validators and the last check's outcome live here so that the next
+    fetch can ask "changed since?" and an operator sees at a glance which
+    sources work.
+    """
+
+    class Kind(models.TextChoices):
+        PAGE = "page", "网页"
+        FEED = "feed", "RSS/Atom 订阅"
+
+    class Status(models.TextChoices):
+        OK = "ok", "正常"
+        NOT_MODIFIED = "not_modified", "未更新"
+        PARTIAL = "partial", "部分链接失败"
+        FAILED = "failed", "失败"
+
+    name = models.CharField("名称", max_length=200)
+    url = models.URLField(
+        "网址", max_length=1024, validators=[URLValidator(schemes=["http", "https"])]
+    )
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices, default=Kind.PAGE)
+    link_pattern = models.CharField(
+        "链接规则",
+        max_length=500,
+        blank=True,
+        validators=[validate_pattern],
+        help_text="正则表达式，只跟随网址与之匹配的链接，例如 /zhengce/content/ 。"
+        "留空时，网页只跟随 PDF、DOCX、HTML、TXT 文件的链接，订阅跟随每一条目。"
+        "无论如何只跟随同一网站的链接。",
+    )
+    max_links = models.PositiveSmallIntegerField(
+        "每次最多跟随链接数",
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+    )
+    enabled = models.BooleanField("定时抓取", default=True)
+    # What the server said the last full response was, sent back as
+    # If-None-Match / If-Modified-Since; "" when it said nothing.
+    etag = models.CharField("ETag", max_length=255, blank=True)
+    last_modified = models.CharField("Last-Modified", max_length=64, blank=True)
+    last_checked = models.DateTimeField("上次抓取", null=True, blank=True)
+    last_status = models.CharField("上次状态", max_length=16, choices=Status.choices, blank=True)
+    last_message = models.TextField("上次结果", blank=True)
+    files_found = models.PositiveIntegerField("累计新文件数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "网页来源"
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
