@@ -74,7 +74,11 @@ def test_grouping_by_document_lists_each_matching_document_once(corpus, client):
 def test_title_scope_groups_by_document_by_default(corpus, client):
     page = client.get("/", {"q": "办法", "scope": "title"}).content.decode()
     assert "份文件" in page
-    assert '<option value="document" selected>' in page
+    assert "份文件" in page
+    # The form sends the automatic choice, so switching to titles groups by document.
+    assert '<option value="">自动' in page and " selected>按" not in page
+    clauses = client.get("/", {"q": "办法", "scope": "title", "group": "clause"}).content.decode()
+    assert "份文件" not in clauses
 
 
 def csv_rows(response):
