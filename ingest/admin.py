@@ -6,18 +6,22 @@ from urllib.parse import urlencode
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Subquery
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from policybase.catalog.models import Category
 
 from .classify.charts import confusion_heatmap, reliability_diagram
 from .forms import UploadForm
-from .models import IngestJob, ModelVersion
+from .models import IngestJob, ModelVersion, WebSource
+from .tasks import fetch_sources
 from .uploads import rerun_failed, submit_uploads
 
 # The headline scores of a version, in the order the page shows them.
@@ -292,3 +296,107 @@ def score_page(version: ModelVersion) -> dict:
         ),
         "reliability": mark_safe(reliability_diagram(scores)),
     }
+
+
+# Colours of a source's last status; the status's name is always written beside it.
+SOURCE_STATUS_COLOURS = {
+    WebSource.Status.OK: "#2e7d32",
+    WebSource.Status.NOT_MODIFIED: "#767676",
+    WebSource.Status.PARTIAL: "#b26a00",
+    WebSource.Status.FAILED: "#c62828",
+}
+
+
+@admin.register(WebSource)
+class WebSourceAdmin(admin.ModelAdmin):
+    """Operators list the pages and feeds to watch; the schedule (or "立即抓取")
+    fills in how the last check went."""
+
+    list_display = [
+        "name",
+        "kind",
+        "url_link",
+        "enabled",
+        "status_badge",
+        "short_message",
+        "last_checked",
+        "files_found",
+    ]
+    list_filter = ["kind", "enabled", "last_status"]
+    search_fields = ["name", "url", "last_message"]
+    fieldsets = [
+        (None, {"fields": ["name", "url", "kind", "link_pattern", "max_links", "enabled"]}),
+        (
+            "上次抓取",
+            {
+                "fields": [
+                    "last_checked",
+                    "status_badge",
+                    "last_message",
+                    "files_found",
+                    "etag",
+                    "last_modified",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = [
+        "last_checked",
+        "status_badge",
+        "last_message",
+        "files_found",
+        "etag",
+        "last_modified",
+    ]
+    actions = ["fetch_now"]
+    # An address typed without a scheme: government sites answer on https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.action(description="立即抓取", permissions=["change"])
+    def fetch_now(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        started = timezone.now()
+        try:
+            fetch_sources.delay(source_ids=ids)
+        except Exception as error:  # the broker is down
+            self.message_user(
+                request, f"未能提交抓取任务：{type(error).__name__}: {error}", messages.ERROR
+            )
+            return
+        # Run eagerly, the checks are over by now; with a worker they are still queued.
+        checked = WebSource.objects.filter(pk__in=ids, last_checked__gte=started)
+        states = Counter(checked.values_list("last_status", flat=True))
+        parts = [f"{WebSource.Status(state).label} {count} 个" for state, count in states.items()]
+        waiting = len(ids) - checked.count()
+        text = f"已抓取 {len(ids) - waiting} 个来源"
+        text += f"：{'，'.join(parts)}。" if parts else "。"
+        if waiting:
+            text += f"{waiting} 个已排队，请稍后刷新本页查看。"
+        trouble = states[WebSource.Status.FAILED] or states[WebSource.Status.PARTIAL]
+        self.message_user(request, text, messages.WARNING if trouble else messages.SUCCESS)
+
+    @admin.display(description="网址", ordering="url")
+    def url_link(self, source):
+        return format_html(
+            '<a href="{}" rel="noreferrer" target="_blank">{}</a>',
+            source.url,
+            Truncator(source.url).chars(60),
+        )
+
+    @admin.display(description="上次状态", ordering="last_status")
+    def status_badge(self, source):
+        if not source.last_status:
+            return "尚未抓取"
+        return format_html(
+            '<strong style="color: {}">{}</strong>',
+            SOURCE_STATUS_COLOURS[source.last_status],
+            source.get_last_status_display(),
+        )
+
+    @admin.display(description="上次结果")
+    def short_message(self, source):
+        return format_html(
+            '<span title="{}">{}</span>',
+            source.last_message,
+            Truncator(source.last_message).chars(80),
+        )
