@@ -17,7 +17,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 from celery.exceptions import Retry
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from ingest.models import IngestJob, WebSource
@@ -395,6 +395,13 @@ def test_the_task_records_each_failure_goes_on_and_retries_the_unreachable_alone
     assert lines == [
         f"#{down.pk} 打不开的网站：失败。{WebSource.objects.get(pk=down.pk).last_message}"
     ]
+
+
+def test_the_command_names_sources_that_do_not_exist(db):
+    WebSource.objects.create(name="某市", url="https://www.example.gov.cn/zhengce/")
+    with pytest.raises(CommandError, match="没有这些编号的网页来源：998 999"):
+        call_command("fetch_sources", "--source", "999", "--source", "998")
+    assert WebSource.objects.get().last_checked is None
 
 
 def test_fetch_now_in_the_admin_runs_the_selected_sources(crawl, site, admin_client):

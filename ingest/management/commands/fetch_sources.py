@@ -24,12 +24,13 @@ class Command(BaseCommand):
             )
             if missing:
                 raise CommandError(f"没有这些编号的网页来源：{' '.join(map(str, sorted(missing)))}")
+        styles = {
+            WebSource.Status.FAILED: self.style.ERROR,
+            WebSource.Status.PARTIAL: self.style.WARNING,
+        }
         failed = False
         for run in run_sources(ids):
             failed |= run.status == WebSource.Status.FAILED
-            style = (
-                self.style.ERROR if run.status == WebSource.Status.FAILED else self.style.SUCCESS
-            )
-            self.stdout.write(style(run.line()))
+            self.stdout.write(styles.get(run.status, self.style.SUCCESS)(run.line()))
         if failed:
             raise SystemExit(1)
