@@ -1,52 +1,155 @@
-"""Run one ingest job: the function behind both ``manage.py ingest`` and the Celery task."""
+"""Run one ingest job: the function behind ``manage.py ingest``, the Celery task
+and the inbox.
 
+A job may be delivered more than once: Celery hands out again the task of a
+worker that died, and Redis re-delivers a task that stays unacknowledged
+longer than its visibility timeout, even while it still runs. So a job is
+claimed before it runs (a second delivery while the first runs does nothing),
+a finished job is left as it is, and the file is stored under a lock on its
+content, so two jobs for the same bytes never both write it. On SQLite (the
+embedded default, one process running tasks in-process) neither lock is needed.
+"""
+
+import contextlib
 import logging
 from pathlib import Path
 
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from policybase.search.indexing import schedule_reindex
 
 from .models import IngestJob
 from .paths import readable
 from .pipeline import parse_file
-from .store import store_file
+from .store import file_sha256, store_file
 
 log = logging.getLogger(__name__)
+
+# Errors that may pass if the job is tried again a little later: the database
+# or the broker unreachable, the index busy (IndexLockTimeout is a
+# TimeoutError), a network timeout. A file that cannot be read is not one.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError, ConnectionError, TimeoutError)
+FINISHED = {IngestJob.State.DONE, IngestJob.State.FAILED}
+# PostgreSQL advisory lock namespaces (the first key of the two-key form).
+JOB_LOCK = 4101
+SOURCE_LOCK = 4102
 
 
 def create_job(path: Path) -> IngestJob:
     return IngestJob.objects.create(source=readable(path.resolve()))
 
 
-def run_ingest_job(job_id: int, path: Path | None = None) -> IngestJob:
+def run_ingest_job(
+    job_id: int, path: Path | None = None, retry_transient: bool = False
+) -> IngestJob:
     """Parse, store and index the job's file; ``path`` when the caller holds the
-    file under a name the database could not store as it is."""
-    job = IngestJob.objects.get(pk=job_id)
-    job.state, job.started, job.finished = IngestJob.State.RUNNING, timezone.now(), None
-    job.save(update_fields=["state", "started", "finished"])
+    file under a name the database could not store as it is.
 
-    path = path or Path(job.source)
+    With ``retry_transient`` (a Celery task with tries left) an error that may
+    pass puts the job back in the queue and is raised for the task to retry;
+    otherwise it fails the job like any other error.
+    """
+    with claim(job_id) as claimed:
+        job = IngestJob.objects.get(pk=job_id)
+        if not claimed or job.state in FINISHED:
+            log.info("ingest job %s: already %s, not run again", job_id, job.state)
+            return job
+        job.state, job.started, job.finished = IngestJob.State.RUNNING, timezone.now(), None
+        job.save(update_fields=["state", "started", "finished"])
+        _run(job, path or Path(job.source), retry_transient)
+        job.finished = timezone.now()
+        job.save()
+        return job
+
+
+def _run(job: IngestJob, path: Path, retry_transient: bool) -> None:
     parsed = parse_file(path)
     if parsed.error:
         job.state, job.message = IngestJob.State.FAILED, parsed.error
-    else:
-        try:
+        return
+    try:
+        with source_lock(path):
             documents, is_new = store_file(path, parsed.documents)
-        except (
-            Exception
-        ) as error:  # the database or disk refused: this file fails, the batch goes on
-            log.exception("storing %s failed", job.source)
-            job.state = IngestJob.State.FAILED
-            job.message = f"入库失败，未写入任何内容：{type(error).__name__}: {error}"
-        else:
-            job.documents.set(documents)
-            job.warnings = [w for draft in parsed.documents for w in draft.warnings]
-            job.state = IngestJob.State.DONE
-            clauses = sum(len(draft.clauses) for draft in parsed.documents)
-            job.message = (
-                f"入库 {len(documents)} 篇文件、{clauses} 条条款"
-                if is_new
-                else f"文件已入库过（内容相同），未作改动：{len(documents)} 篇文件"
-            )
-    job.finished = timezone.now()
-    job.save()
-    return job
+    except TRANSIENT_ERRORS as error:
+        if retry_transient:
+            log.warning("ingest job %s will be retried: %r", job.pk, error)
+            job.state = IngestJob.State.QUEUED
+            job.message = f"暂时出错，稍后自动重试：{type(error).__name__}: {error}"
+            job.save(update_fields=["state", "message"])
+            raise
+        log.exception("storing %s failed", job.source)
+        job.state = IngestJob.State.FAILED
+        job.message = (
+            "入库失败（数据库、消息队列或索引暂时不可用），请稍后重新运行："
+            f"{type(error).__name__}: {error}"
+        )
+        return
+    except Exception as error:  # the database or disk refused: this file fails, the batch goes on
+        log.exception("storing %s failed", job.source)
+        job.state = IngestJob.State.FAILED
+        job.message = f"入库失败，未写入任何内容：{type(error).__name__}: {error}"
+        return
+    if not is_new:
+        # Known bytes: write their documents to the index again (the same
+        # content, so nothing changes), in case the try that stored them died
+        # before its index write was queued.
+        schedule_reindex(document_ids=[document.pk for document in documents])
+    job.documents.set(documents)
+    job.warnings = [w for draft in parsed.documents for w in draft.warnings]
+    job.state = IngestJob.State.DONE
+    clauses = sum(len(draft.clauses) for draft in parsed.documents)
+    job.message = (
+        f"入库 {len(documents)} 篇文件、{clauses} 条条款"
+        if is_new
+        else f"文件已入库过（内容相同），未作改动：{len(documents)} 篇文件"
+    )
+
+
+@contextlib.contextmanager
+def claim(job_id: int):
+    """Yields whether this process may run the job: False while another holds it.
+
+    A session lock, so it is released when the process dies with its connection.
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [JOB_LOCK, _int4(job_id)])
+        claimed = cursor.fetchone()[0]
+    try:
+        yield claimed
+    finally:
+        if claimed:
+            _unlock_job(job_id)
+
+
+def _unlock_job(job_id: int) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [JOB_LOCK, _int4(job_id)])
+    except DatabaseError:
+        # The connection is gone, and the lock went with it.
+        log.warning("ingest job %s: connection lost before its lock was released", job_id)
+
+
+@contextlib.contextmanager
+def source_lock(path: Path):
+    """A transaction holding a lock on the file's content: storing checks
+    whether the bytes are known and writes them, and two jobs must not both
+    find them unknown."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    key = _int4(int(file_sha256(path)[:8], 16))
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SOURCE_LOCK, key])
+        yield
+
+
+def _int4(number: int) -> int:
+    # The two-key advisory lock functions take 32-bit signed keys.
+    return (number + 2**31) % 2**32 - 2**31

@@ -1,11 +1,37 @@
 from celery import shared_task
 
-from .jobs import run_ingest_job
+from .jobs import TRANSIENT_ERRORS, run_ingest_job
 
 
-@shared_task(acks_late=True)
-def ingest_job(job_id):
-    return run_ingest_job(job_id).state
+# A worker killed mid-job leaves its task to be handed out again (acks_late,
+# reject_on_worker_lost): the job restarts from the file, and the store, one
+# transaction per file, left nothing half written. Errors that may pass are
+# retried with growing pauses (5 s, 10 s, 20 s … at most 5 min, jittered); the
+# last try fails the job with its message. A file that cannot be read is
+# not retried: the job fails at once.
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def ingest_job(self, job_id):
+    # The inbox queues this task: imported here, not at the top, to break the cycle.
+    from .inbox import file_away
+
+    job = run_ingest_job(job_id, retry_transient=self.request.retries < self.max_retries)
+    file_away(job.pk)
+    return job.state
+
+
+@shared_task
+def scan_inbox():
+    from .inbox import scan
+
+    return [job.pk for job in scan()]
 
 
 # A site that could not be reached is tried again, alone, after 5, 10, then 20 minutes.

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "haystack",
     "simple_history",
+    # Periodic tasks (inbox scan, source fetching) kept in the database, editable in the admin.
+    "django_celery_beat",
     "policybase.catalog",
     "policybase.search",
     "policybase.web",
@@ -141,12 +143,39 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 # Without a broker the embedded default runs every task in-process.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when it has finished, and a task whose worker died is
+# handed out again: every task tolerates running twice (ingest.jobs claims its
+# job, index writes are idempotent, the inbox scan locks the inbox).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands an unacknowledged task to another worker after this many seconds:
+# how long the jobs of a worker that was killed outright wait to be re-run.
+# Keep it above the longest retry countdown (fetch_sources waits up to 20 min).
+VISIBILITY_TIMEOUT = envint("POLICYBASE_VISIBILITY_TIMEOUT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": VISIBILITY_TIMEOUT,
+    # Workers look for such tasks every tenth of it, at most every minute
+    # (kombu's own pace is about every 100 s, whatever the timeout).
+    "unacked_restore_interval": max(1, min(60, VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+}
+# Index writes go to their own queue, so a deployment can give them one
+# dedicated writer (`celery -A policybase worker -Q index -c 1`). A plain
+# `celery -A policybase worker` consumes every queue listed here, so nothing
+# depends on that writer: policybase.search.indexing serialises writers anyway.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {"celery": {}, "index": {}}
+CELERY_TASK_ROUTES = {"policybase.search.tasks.update_index": {"queue": "index"}}
+# `celery -A policybase worker -B` reads its schedule from the database
+# (ingest.schedule installs the default periodic tasks after migrate).
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
+# Beat reads crontab schedules in the same local time the admin shows.
+CELERY_TIMEZONE = TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 
@@ -160,14 +189,28 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "files"
 MEDIA_URL = "files/"
 
+# Every process logs the same way to standard error, Celery's worker and beat
+# included (policybase.celery hands them this configuration); with
+# POLICYBASE_LOG_JSON=1 each record is one JSON object per line.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "policybase.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if envbool("POLICYBASE_LOG_JSON") else "plain",
+        }
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "policybase": {"handlers": ["console"], "level": "INFO"},
-        "ingest": {"handlers": ["console"], "level": "INFO"},
+        "policybase": {"level": "INFO"},
+        "ingest": {"level": "INFO"},
+        # The worker's --loglevel raises it; in-process (eager) tasks stay quiet.
+        "celery": {"level": "WARNING"},
         # pdfminer warns about every page of a Chromium-printed PDF (FontBBox).
         "pdfminer": {"level": "ERROR"},
     },

@@ -1,0 +1,63 @@
+"""The periodic tasks PolicyBase runs, installed after every ``migrate``.
+
+They live in django-celery-beat's tables, so the admin can pause or reschedule
+them and ``celery -A policybase worker -B`` (its DatabaseScheduler) picks the
+change up. Installing is idempotent: a task that exists keeps what the admin
+made of it, except the inbox scan's interval, which DESIGN §4.0 ties to
+``POLICYBASE_INBOX_INTERVAL``.
+"""
+
+from django.conf import settings
+from django.db import connections
+
+SCAN_INBOX = "ingest.tasks.scan_inbox"
+# The web sources' task; it runs once ingest.sources lands, and until then beat
+# logs that the task is unknown.
+FETCH_SOURCES = "ingest.tasks.fetch_sources"
+FETCH_SOURCES_SECONDS = 3600
+
+
+def install_default_schedule(using="default", **kwargs):
+    """post_migrate handler: create the periodic tasks that are missing."""
+    from django_celery_beat.models import PeriodicTask
+
+    if PeriodicTask._meta.db_table not in connections[using].introspection.table_names():
+        return  # a partial migrate, before django-celery-beat's tables exist
+    tasks = PeriodicTask.objects.using(using)
+    interval = settings.INBOX_INTERVAL
+    scan = tasks.filter(task=SCAN_INBOX).order_by("pk").first()
+    if scan is None:
+        tasks.create(
+            name="扫描收件箱",
+            task=SCAN_INBOX,
+            interval=_every(using, interval),
+            # A scan that waited longer than the interval is redundant: the next one is due.
+            expire_seconds=interval,
+            description=(
+                f"把 {settings.INBOX_DIR} 中的文件逐个入库。间隔由环境变量 "
+                "POLICYBASE_INBOX_INTERVAL 决定，每次 migrate 时按它重设。"
+            ),
+        )
+    elif (
+        scan.interval is None
+        or scan.interval.every != interval
+        or scan.interval.period != "seconds"
+    ):
+        scan.interval, scan.crontab, scan.expire_seconds = _every(using, interval), None, interval
+        scan.save(update_fields=["interval", "crontab", "expire_seconds"])
+    if not tasks.filter(task=FETCH_SOURCES).exists():
+        tasks.create(
+            name="抓取网页来源",
+            task=FETCH_SOURCES,
+            interval=_every(using, FETCH_SOURCES_SECONDS),
+            expire_seconds=FETCH_SOURCES_SECONDS,
+            description="检查所有启用定时抓取的网页来源，把新的文件交给入库任务。",
+        )
+
+
+def _every(using: str, seconds: int):
+    from django_celery_beat.models import IntervalSchedule
+
+    return IntervalSchedule.objects.using(using).get_or_create(
+        every=seconds, period=IntervalSchedule.SECONDS
+    )[0]
