@@ -2,19 +2,66 @@
 
 Callers say which documents changed or which clauses disappeared; the change
 is queued after the surrounding transaction commits (so the index never shows
-what the database rolled back) as a Celery task; in the embedded default
-Celery runs it in-process.
+what the database rolled back) as a Celery task on the ``index`` queue; in the
+embedded default Celery runs it in-process.
+
+Whoosh allows one writer at a time, and its own lock makes a second writer
+fail (or, in haystack's AsyncWriter, write later from a thread nobody
+watches). Any number of worker processes may run index tasks, so every write
+first takes ``DATA_DIR/index.lock``: writers queue up on it, and one that
+waits too long raises ``IndexLockTimeout`` for its task to retry.
 """
 
+import contextlib
+import fcntl
 import threading
+import time
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from haystack import connections
+from haystack.constants import ID
 
 from policybase.catalog.models import Clause, Document
 
 # Documents written to the index per commit; a commit makes a Whoosh segment.
 BATCH_DOCUMENTS = 200
+# How long a writer waits for another one before giving up (its task retries).
+# Writing the ~1000 clauses of the sample compilation takes about 20 s.
+LOCK_TIMEOUT_SECONDS = 60
+# A reconcile waits for the queued writes before it looks.
+RECONCILE_LOCK_TIMEOUT_SECONDS = 600
+# Clauses read from the database at a time while comparing.
+BATCH_CLAUSES = 2000
+
+
+class IndexLockTimeout(TimeoutError):
+    """Another process has been writing to the index for too long."""
+
+
+@contextlib.contextmanager
+def index_write_lock(timeout: float = LOCK_TIMEOUT_SECONDS):
+    """Hold the index's write lock, shared by every process on this data dir."""
+    path = settings.DATA_DIR / "index.lock"
+    with path.open("a") as handle:
+        deadline = time.monotonic() + timeout
+        pause = 0.05
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexLockTimeout(
+                        f"索引正被另一进程写入，{timeout:.0f} 秒内未能轮到"
+                    ) from None
+                time.sleep(pause)
+                pause = min(pause * 2, 1.0)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 _pending = threading.local()
@@ -54,6 +101,11 @@ def _flush():
 
 def apply_index_changes(document_ids=(), removed_clause_ids=()):
     """Write the clauses of ``document_ids`` and drop ``removed_clause_ids``."""
+    with index_write_lock():
+        _write(document_ids, removed_clause_ids)
+
+
+def _write(document_ids, removed_clause_ids):
     index = connections["default"].get_unified_index().get_index(Clause)
     backend = connections["default"].get_backend()
     clauses = index.index_queryset()
@@ -74,4 +126,90 @@ def apply_index_changes(document_ids=(), removed_clause_ids=()):
 
 
 def clear_index():
-    connections["default"].get_backend().clear()
+    with index_write_lock():
+        connections["default"].get_backend().clear()
+
+
+@dataclass
+class Drift:
+    """How the index differs from the database: clause ids the index lacks or
+    holds in an older state, and index ids with no visible clause behind them."""
+
+    expected: int
+    indexed: int
+    missing: list[int] = field(default_factory=list)
+    stale: list[int] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.missing) + len(self.stale) + len(self.extra)
+
+    def as_dict(self) -> dict:
+        return {
+            "expected": self.expected,
+            "indexed": self.indexed,
+            "missing": len(self.missing),
+            "stale": len(self.stale),
+            "extra": len(self.extra),
+        }
+
+
+def reconcile_index(dry_run: bool = False, progress=lambda items, total: items) -> Drift:
+    """Compare every clause the index should hold (those of visible documents,
+    as ``ClauseIndex.index_queryset`` defines them) with what the Whoosh index
+    stores, field by field; unless ``dry_run``, rewrite the documents of
+    missing or stale clauses and delete the extra entries.
+
+    Runs under the write lock, so no writer changes the index between the
+    comparison and the repair. ``progress(items, total)`` wraps the clause
+    iterator (a progress bar). Reads Whoosh's stored fields: another engine is rebuilt
+    with haystack's ``update_index --remove`` instead.
+    """
+    index = connections["default"].get_unified_index().get_index(Clause)
+    backend = connections["default"].get_backend()
+    with index_write_lock(RECONCILE_LOCK_TIMEOUT_SECONDS):
+        backend.setup()
+        stored, duplicated = _stored_documents(backend)
+        fields = [name for name in backend.schema.names() if backend.schema[name].stored]
+        expected = index.index_queryset()
+        drift = Drift(expected=expected.count(), indexed=len(stored))
+        stale_documents = set()
+        for clause in progress(expected.iterator(chunk_size=BATCH_CLAUSES), drift.expected):
+            document = {k: backend._from_python(v) for k, v in index.full_prepare(clause).items()}
+            held = stored.pop(document["id"], None)
+            if held is None:
+                drift.missing.append(clause.pk)
+            elif document["id"] in duplicated or any(
+                document.get(name) != held.get(name) for name in fields
+            ):
+                drift.stale.append(clause.pk)
+            else:
+                continue
+            stale_documents.add(clause.document_id)
+        drift.extra = sorted(stored)
+        if not dry_run and drift.total:
+            _write(sorted(stale_documents), ())
+            _delete(backend, drift.extra)
+    return drift
+
+
+def _stored_documents(backend) -> tuple[dict[str, dict], set[str]]:
+    """The stored fields of every index entry by its id, and the ids held twice."""
+    stored, duplicated = {}, set()
+    with backend.index.refresh().searcher() as searcher:
+        for document in searcher.all_stored_fields():
+            if document["id"] in stored:
+                duplicated.add(document["id"])
+            stored[document["id"]] = document
+    return stored, duplicated
+
+
+def _delete(backend, ids: list[str]) -> None:
+    # One writer for them all: haystack's remove() commits once per entry.
+    if not ids:
+        return
+    writer = backend.index.refresh().writer()
+    for whoosh_id in ids:
+        writer.delete_by_term(ID, whoosh_id)
+    writer.commit()
