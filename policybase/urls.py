@@ -3,6 +3,7 @@ from django.urls import path
 
 from policybase.web import views
 from policybase.web.feeds import SearchFeed
+from policybase.web.health import healthz
 from policybase.web.views_compare import compare_page
 from policybase.web.views_statistics import statistics_page
 
@@ -16,4 +17,5 @@ urlpatterns = [
     path("api/search", views.api_search, name="api-search"),
     path("api/documents/<int:pk>", views.api_document, name="api-document"),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]
