@@ -12,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import curation
 from .models import Category, Clause, Document, Issuer, Region
-from .review import DOCUMENT_QUEUES
+from .review import CLAUSE_QUEUE, DOCUMENT_QUEUES
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -25,6 +25,22 @@ class QueueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() in DOCUMENT_QUEUES:
             return queryset.filter(DOCUMENT_QUEUES[self.value()][1]()).distinct()
+        return queryset
+
+
+class ClauseQueueFilter(admin.SimpleListFilter):
+    """The clauses the admin index counts as waiting: flagged ones, except in
+    withdrawn documents, which nobody reviews."""
+
+    title = "待处理"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("review", "待复核的条款")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "review":
+            return queryset.filter(CLAUSE_QUEUE)
         return queryset
 
 
@@ -217,6 +233,7 @@ class ClauseAdmin(SimpleHistoryAdmin):
         "category_source",
     ]
     list_filter = [
+        ClauseQueueFilter,
         "needs_review",
         "category_source",
         "category",

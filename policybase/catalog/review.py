@@ -61,7 +61,7 @@ def queue_counts() -> list[dict]:
         {
             "label": "待复核的条款（模型不确定）",
             "count": clauses_to_review().count(),
-            "url": reverse("admin:catalog_clause_changelist") + "?needs_review__exact=1",
+            "url": reverse("admin:catalog_clause_changelist") + "?queue=review",
         }
     ]
     for name, (label, _) in DOCUMENT_QUEUES.items():
