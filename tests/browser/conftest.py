@@ -10,12 +10,14 @@ import threading
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
+from django.utils import timezone
 from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from policybase.search.indexing import clear_index
+from policybase.catalog.models import Clause, Document
+from policybase.search.indexing import apply_index_changes, clear_index
 from tests.chromium import CHROMIUM
 
 
@@ -51,8 +53,9 @@ def corpus_server(django_db_setup, django_db_blocker, tmp_path_factory):
         clear_index()
         server = LiveServer("127.0.0.1", start=False)
         # Let WhiteNoise serve /static/ as it does in production, rather than
-        # Django's test handler, which would hide a broken static setup.
-        server.thread.static_handler = lambda application: application
+        # Django's test handler, which would hide a broken static setup; the
+        # handler in its place only completes what requests leave for commit.
+        server.thread.static_handler = committing
         try:
             call_command("ingest", settings.SAMPLE_CORPUS, stdout=io.StringIO())
             server.start()
@@ -64,6 +67,22 @@ def corpus_server(django_db_setup, django_db_blocker, tmp_path_factory):
             clear_index()
             call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(migrated)
+
+
+def committing(application):
+    """Run what a request queued for after its commit (the search index
+    update) when the request ends, in the request's thread, as its commit
+    would have. The requests run inside the test's transaction, which never
+    commits, so nothing queued with ``on_commit`` would run otherwise."""
+
+    def respond(environ, start_response):
+        response = application(environ, start_response)
+        while connection.run_on_commit:
+            _, callback, _ = connection.run_on_commit.pop(0)
+            callback()
+        return response
+
+    return respond
 
 
 def stop(server: LiveServer) -> None:
@@ -82,8 +101,26 @@ def stop(server: LiveServer) -> None:
 def live_url(corpus_server, db):
     """The server's address. Each test runs in a transaction rolled back after
     it (the server shares the test's in-memory SQLite connection), so nothing a
-    test does reaches the next one."""
+    test does reaches the next one; the index writes of a test that edits are
+    undone by ``index_restored``."""
     return corpus_server
+
+
+@pytest.fixture
+def index_restored(live_url):
+    """For a test that edits through the admin: its edits leave the database
+    with the test's rollback, but the index writes they caused are on disk.
+    Every edit is on record (django-simple-history), so afterwards the
+    documents it touched are written to the index again, from the database as
+    it was before the test; clauses it created leave the index."""
+    start = timezone.now()
+    savepoint = transaction.savepoint()
+    yield
+    documents = set(Document.history.filter(history_date__gte=start).values_list("id", flat=True))
+    clauses = list(Clause.history.filter(history_date__gte=start).values_list("id", "document_id"))
+    transaction.savepoint_rollback(savepoint)
+    documents.update(document for _, document in clauses)
+    apply_index_changes(documents, [clause for clause, _ in clauses])
 
 
 @pytest.fixture
