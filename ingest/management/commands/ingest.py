@@ -7,6 +7,7 @@ from ingest.jobs import create_job, run_ingest_job
 from ingest.models import IngestJob
 from ingest.pipeline import collect_files, parse_file
 from policybase.catalog.models import Document
+from policybase.progress import progress
 
 
 class Command(BaseCommand):
@@ -33,7 +34,7 @@ class Command(BaseCommand):
 
     def dry_run(self, files, as_json) -> int:
         failed = 0
-        for path in files:
+        for path in progress(files, "解析", unit="个文件"):
             parsed = parse_file(path)
             if parsed.error:
                 failed += 1
@@ -45,7 +46,7 @@ class Command(BaseCommand):
 
     def ingest(self, files, as_json) -> int:
         failed = 0
-        for path in files:
+        for path in progress(files, "入库", unit="个文件"):
             job = run_ingest_job(create_job(path).pk, path)
             failed += job.state == IngestJob.State.FAILED
             if as_json:
