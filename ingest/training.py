@@ -34,10 +34,17 @@ def training_data() -> tuple[list[str], list[int], int, int]:
     return list(by_text), list(by_text.values()), seed_count, len(curated_texts)
 
 
-def train_and_install(folds: int = 5) -> ModelVersion:
+def train_and_install(folds: int = 5, trained=lambda: None) -> ModelVersion:
+    """``trained()`` is called after each of the ``folds + 1`` models (a progress bar)."""
     texts, labels, seed_count, curated_count = training_data()
-    scores = cross_validate(texts, labels, folds=folds) if folds > 1 else {}
-    classifier = ClauseClassifier.train(texts, labels)
+
+    def train(texts, labels):
+        model = ClauseClassifier.train(texts, labels)
+        trained()
+        return model
+
+    scores = cross_validate(texts, labels, folds=folds, train=train) if folds > 1 else {}
+    classifier = train(texts, labels)
     classifier.save(settings.CLASSIFIER_PATH)
     get_classifier.cache_clear()
     version = ModelVersion.objects.create(

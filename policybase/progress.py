@@ -14,3 +14,18 @@ def progress(items, description: str, total: int | None = None, unit: str = "个
     if not sys.stderr.isatty():
         return items
     return tqdm(items, desc=description, total=total, unit=unit, file=sys.stderr, leave=False)
+
+
+def steps(description: str, total: int, unit: str = "步"):
+    """A function to call once per finished step: a bar of ``total`` steps on
+    a terminal, nothing elsewhere."""
+    if not sys.stderr.isatty():
+        return lambda: None
+    bar = tqdm(desc=description, total=total, unit=unit, file=sys.stderr, leave=False)
+
+    def step():
+        bar.update()
+        if bar.n >= total:
+            bar.close()
+
+    return step

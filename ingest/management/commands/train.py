@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from ingest.training import train_and_install
+from policybase.progress import steps
 
 
 class Command(BaseCommand):
@@ -12,7 +13,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, **options):
-        version = train_and_install(folds=options["folds"])
+        folds = options["folds"]
+        # Each cross-validation fold and the final model take about half a minute.
+        models = folds + 1 if folds > 1 else 1
+        version = train_and_install(folds, trained=steps("训练模型", models, "个模型"))
         scores = version.scores
         summary = ", ".join(
             f"{key} {scores[key]:.3f}"
