@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench bench-classifiers
+.PHONY: run test lint format bench bench-classifiers bench-search
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,7 @@ bench: $(VENV)/.installed
 
 bench-classifiers: $(VENV)/.installed
 	$(PY) bench/compare_classifiers.py
+
+## bench-search: /api/search p50/p95/p99 beside SQLite FTS5 on 10k generated clauses (bench/RESULTS.md)
+bench-search: $(VENV)/.installed
+	$(PY) bench/search_bench.py --clauses $(or $(CLAUSES),10000)
