@@ -15,7 +15,9 @@ the application's model, then in a fresh data dir under var/bench/:
 
 and prints clauses per second of each and of both together, with the peak RSS
 of this process after each step. The data dir it fills,
-var/bench/corpus-N, is the one bench/search_bench.py searches. ``--end-to-end N`` also writes N clauses as
+var/bench/corpus-N, is the one bench/search_bench.py searches. ``--bulk-index
+C`` indexes in commits of C clauses instead (bench/reindex.py): far fewer
+segment merges, for corpora too large to index file by file in the time at hand. ``--end-to-end N`` also writes N clauses as
 text files and times ``manage.py ingest`` on them in a child process (read,
 parse, classify, store, index; one ingest job per file), with that child's
 peak RSS. PDF pages per second of parsing are bench/pdf_rate.py's.
@@ -37,6 +39,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 import generate_corpus  # noqa: E402 (after sys.path)
+import reindex  # noqa: E402
 
 BENCH_DIR = REPO / "var" / "bench"
 # Written last into a corpus data dir: the search bench reuses only a complete one.
@@ -61,7 +64,7 @@ def fresh_dir(path: Path) -> Path:
     return path
 
 
-def store_then_index(clauses: int, data_dir: Path) -> dict:
+def store_then_index(clauses: int, data_dir: Path, bulk: int = 0) -> dict:
     from ingest.categorize import categorize
     from ingest.store import store_file
     from policybase.search.indexing import apply_index_changes
@@ -89,9 +92,12 @@ def store_then_index(clauses: int, data_dir: Path) -> dict:
     store_rss = peak_rss_mb()
 
     started = time.perf_counter()
-    for document_ids, removed_clause_ids in pending:
-        apply_index_changes(document_ids, removed_clause_ids)
-    index_s = time.perf_counter() - started
+    if bulk:
+        index_s = reindex.index_all(bulk, progress=lambda line: print(line, flush=True))
+    else:
+        for document_ids, removed_clause_ids in pending:
+            apply_index_changes(document_ids, removed_clause_ids)
+        index_s = time.perf_counter() - started
     return {
         "clauses": clauses,
         "documents": documents,
@@ -125,6 +131,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clauses", type=int, default=10_000)
     parser.add_argument("--end-to-end", type=int, default=0, metavar="N")
+    parser.add_argument(
+        "--bulk-index",
+        type=int,
+        default=0,
+        metavar="CLAUSES",
+        help="index in commits of this many clauses instead of one per file (bench/reindex.py)",
+    )
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}", flush=True)
     if args.end_to_end:
@@ -137,7 +150,7 @@ def main():
         )
     data_dir = fresh_dir(corpus_dir(args.clauses))
     generate_corpus.setup_django(data_dir)
-    r = store_then_index(args.clauses, data_dir)
+    r = store_then_index(args.clauses, data_dir, args.bulk_index)
     (data_dir / COMPLETE).write_text(json.dumps(r, indent=1))
     n = r["clauses"]
     both = r["store_s"] + r["index_s"]
@@ -146,7 +159,8 @@ def main():
     print("|---|---:|---:|---:|")
     print(f"| classify | {r['classify_s']:.1f} | {n / r['classify_s']:,.0f} | |")
     print(f"| store | {r['store_s']:.1f} | {n / r['store_s']:,.0f} | {r['store_rss']:.0f} |")
-    print(f"| index | {r['index_s']:.1f} | {n / r['index_s']:,.0f} | {r['index_rss']:.0f} |")
+    index = f"index, commits of {args.bulk_index:,}" if args.bulk_index else "index"
+    print(f"| {index} | {r['index_s']:.1f} | {n / r['index_s']:,.0f} | {r['index_rss']:.0f} |")
     print(f"| store + index | {both:.1f} | {n / both:,.0f} | |")
     print(f"load average after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
 
