@@ -26,7 +26,12 @@ SORT_KEYS = {"publish_sort", "effective_sort", "reading_sort"}
 
 
 class TextListColumn(columns.VarBytesListColumn):
-    """Each document's list of values, read back as text."""
+    """Each document's list of values as text: written from text, read back as
+    text (a segment merge copies what it reads straight to the new writer)."""
+
+    class Writer(columns.VarBytesListColumn.Writer):
+        def add(self, docnum, values):
+            super().add(docnum, [value.encode("utf-8") for value in values])
 
     class Reader(columns.VarBytesListColumn.Reader):
         def __getitem__(self, docnum):
@@ -42,7 +47,7 @@ class FacetKeyword(KEYWORD):
         self.column_type = TextListColumn()
 
     def to_column_value(self, value):
-        return [part.strip().encode("utf-8") for part in value.split(",") if part.strip()]
+        return [part.strip() for part in value.split(",") if part.strip()]
 
 
 class ChineseWhooshSearchBackend(WhooshSearchBackend):

@@ -52,6 +52,15 @@ def test_multi_valued_facets_come_from_list_columns(store_drafts, backend):
     assert facets("") == facets("公共数据") == EXPECTED
 
 
+def test_facet_columns_survive_a_segment_merge(store_drafts, backend):
+    for content in ("one file", "another file"):
+        store_drafts([draft()], content=content)
+    backend.setup()
+    backend.index.optimize()  # merges the two files' segments into one
+    expected = {name: {k: 2 * n for k, n in values.items()} for name, values in EXPECTED.items()}
+    assert facets("") == facets("公共数据") == expected
+
+
 def test_an_index_written_without_facet_columns_counts_from_the_postings(store_drafts, backend):
     backend.setup()
     for name in backend.schema.names():  # as the backend wrote them before
