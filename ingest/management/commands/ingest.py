@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ingest.jobs import create_job, run_ingest_job
 from ingest.models import IngestJob
+from ingest.paths import readable
 from ingest.pipeline import collect_files, parse_file
 from policybase.catalog.models import Document
 from policybase.progress import progress
@@ -48,14 +49,17 @@ class Command(BaseCommand):
         failed = 0
         for path in progress(files, "入库", unit="个文件"):
             job = run_ingest_job(create_job(path).pk, path)
-            failed += job.state == IngestJob.State.FAILED
+            is_failed = job.state == IngestJob.State.FAILED
+            failed += is_failed
             if as_json:
-                self.emit(job.as_contract(), True)
+                record = job.as_contract()
+                if is_failed:
+                    # The error line of DESIGN §4.1, on the job's line.
+                    record["error"] = job.message
+                self.emit(record, True)
             else:
-                style = (
-                    self.style.ERROR if job.state == IngestJob.State.FAILED else self.style.SUCCESS
-                )
-                self.stdout.write(style(f"{path.name}: {job.message}"))
+                style = self.style.ERROR if is_failed else self.style.SUCCESS
+                self.stdout.write(style(f"{readable(path.name)}: {job.message}"))
         return failed
 
     def emit(self, record, as_json):

@@ -1,0 +1,319 @@
+"""Bad input through the real ``manage.py ingest``, as an operator runs it.
+
+One folder holds every kind of bad file the issue lists beside good ones:
+empty, random bytes, corrupt / encrypted / scanned PDFs, a 1,000-page PDF, a
+50 MB text file, a 5 MB single line, GBK / GB18030 / Big5 / UTF-16 text, a
+page full of scripts and iframes, odd file names and the same file twice. The
+command runs in a child process on a fresh data dir (migrate, then ingest),
+so its exit status, its output, the absence of tracebacks and its peak memory
+are the real ones. Each unreadable file must come out as one error line
+(DESIGN §4.1) and one failed job with a message an operator can act on; every
+good file must be stored and findable through ``/api/search``.
+"""
+
+import io
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from ..conftest import seed_path
+
+REPO = Path(__file__).resolve().parents[2]
+WEBPAGE = "004_webpage_data_elements_x_plan_traditional.txt"
+# Peak memory of one ingest run; a file read whole is fine, a file copied
+# per page or per line many times over is not.
+MEMORY_LIMIT = int(1.5 * 2**30)
+# The child reports the peak RSS of its own child (the command) on its last
+# stderr line: ru_maxrss of RUSAGE_CHILDREN, in KiB on Linux.
+MEASURE = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.call(sys.argv[1:])\n"
+    "print('peak-rss-kib', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "
+    "file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+
+
+def policy_text(city: str) -> str:
+    """A small policy of the given city: title and three articles."""
+    return (
+        f"{city}公共数据管理办法\n"
+        f"第一条 为了规范{city}公共数据管理，促进公共数据依法有序流动，根据有关法律法规，制定本办法。\n"
+        f"第二条 本办法适用于{city}行政区域内公共数据的收集、共享、开放和安全管理活动。\n"
+        f"第三条 {city}公共数据主管部门负责统筹协调本办法的实施，各部门按照职责做好相关工作。\n"
+    )
+
+
+# Big5 has no simplified characters.
+TRADITIONAL_POLICY = (
+    "臺中市公共數據管理辦法\n"
+    "第一條 為了規範臺中市公共數據管理，促進公共數據依法有序流動，根據有關法律法規，制定本辦法。\n"
+    "第二條 本辦法適用於臺中市行政區域內公共數據的收集、共享、開放和安全管理活動。\n"
+)
+
+
+def write_pdf(path: Path, pages: list[list[str]], encrypt: str | None = None) -> None:
+    pdf = canvas.Canvas(str(path), pagesize=A4, encrypt=encrypt)
+    width, height = A4
+    for number, lines in enumerate(pages, start=1):
+        pdf.setFont("STSong-Light", 12)
+        y = height - 100
+        for line in lines:
+            pdf.drawString(72, y, line)
+            y -= 24
+        pdf.setFont("STSong-Light", 9)
+        pdf.drawCentredString(width / 2, 30, f"- {number} -")
+        pdf.showPage()
+    pdf.save()
+
+
+def thousand_page_pdf(path: Path) -> None:
+    """A 办法 of 1,000 articles, one per page, behind its title on page one."""
+    pages = [
+        [f"第{n}条 台州市公共数据平台应当按照第{n}号目录归集数据，保障数据质量和安全。"]
+        for n in range(1, 1001)
+    ]
+    pages[0].insert(0, "台州市公共数据归集管理办法")
+    write_pdf(path, pages)
+
+
+def scanned_pdf(path: Path) -> None:
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.rect(100, 100, 300, 500, fill=1)  # a page that is only a picture
+    pdf.showPage()
+    pdf.save()
+
+
+SCRIPTED_PAGE = """<!DOCTYPE html>
+<html><head><title>金华市公共数据管理办法_政策文件_金华市人民政府门户网站</title>
+<style>p { color: red } /* 样式里的文字 */</style>
+<script>var tracker = "头部脚本文字"; document.write("<p>写入的文字</p>");</script>
+</head>
+<body onload="alert('载入时的脚本')">
+<!-- 注释里的文字 -->
+<iframe src="https://example.com/ad">框架里的文字</iframe>
+<nav>首页 | 政务公开 | 互动交流</nav>
+<div id="content">
+<h1>金华市公共数据管理办法</h1>
+<script type="text/javascript">/*<![CDATA[*/ var inline = "正文脚本文字"; /*]]>*/</script>
+<p onclick="alert('点击时的脚本')">第一条 为了规范金华市公共数据管理，促进公共数据依法有序流动，根据有关法律法规，制定本办法。</p>
+<p>第二条 本办法适用于金华市行政区域内公共数据的收集、共享、开放和安全管理活动。<img src="x.png" onerror="alert('图片脚本')"></p>
+<video src="解读.mp4">您的浏览器不支持视频播放</video>
+<object data="flash.swf">请安装插件查看</object>
+<p>第三条 金华市公共数据主管部门负责统筹协调本办法的实施，各部门按照职责做好相关工作。</p>
+<iframe srcdoc="&lt;p&gt;内嵌文档的文字&lt;/p&gt;"></iframe>
+<noscript>请启用脚本</noscript>
+</div>
+<footer>版权所有 金华市人民政府</footer>
+</body></html>
+"""
+# Text of the page that must not reach a clause: scripts, styles, frames,
+# comments, navigation and the fallback text of embedded media.
+PAGE_NOISE = [
+    "脚本",
+    "样式",
+    "写入的文字",
+    "注释",
+    "框架",
+    "内嵌文档",
+    "政务公开",
+    "版权所有",
+    "不支持视频",
+    "插件",
+    "alert",
+    "<",
+]
+
+
+def long_name(prefix: str, suffix: str) -> str:
+    """A name of exactly 255 bytes in UTF-8, the most Linux allows."""
+    room = 255 - len((prefix + suffix).encode())
+    return prefix + "政" * (room // 3) + "x" * (room % 3) + suffix
+
+
+# A file name in GBK bytes (公共数据) plus a byte that is no encoding at all,
+# as an archive made on Windows unpacks on Linux.
+NON_UTF8_NAME = os.fsdecode("宁波市".encode() + b"\xb9\xab\xb9\xb2\xca\xfd\xbe\xdd\xff.txt")
+
+
+def build_batch(folder: Path) -> dict:
+    """Write the batch; returns what each file should become."""
+    folder.mkdir()
+    bad = {}  # file name → words its error message must contain
+    good = {}  # file name → (title, a query that finds it)
+
+    def text_file(name, data: bytes, title=None, query=None):
+        (folder / name).write_bytes(data)
+        if title:
+            good[name] = (title, query)
+
+    text_file("empty.txt", b"")
+    bad["empty.txt"] = "空"
+    text_file("random.txt", random.Random(10).randbytes(64 * 1024))
+    bad["random.txt"] = "不是文本文件"
+    (folder / "corrupt.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 500)
+    bad["corrupt.pdf"] = "损坏"
+    write_pdf(folder / "encrypted.pdf", [policy_text("丽水市").split("\n")], encrypt="secret")
+    bad["encrypted.pdf"] = "加密"
+    scanned_pdf(folder / "scan.pdf")
+    bad["scan.pdf"] = "OCR"
+    # 5 MB of sentences on one line, no title and no numbering: nothing a
+    # policy is recognised by.
+    sentence = "推进公共数据资源开发利用，提升数据要素市场化配置水平，"
+    line = sentence * (5_000_000 // len(sentence.encode()))
+    text_file("one_line_5mb.txt", line.encode())
+    bad["one_line_5mb.txt"] = "没有找到政策"
+
+    thousand_page_pdf(folder / "thousand_pages.pdf")
+    good["thousand_pages.pdf"] = ("台州市公共数据归集管理办法", "台州市")
+    # A policy, then 50 MB of the blank lines and ideographic spaces a
+    # converter padded it with.
+    padding = ("\u3000" * 40 + "\r\n") * (50_000_000 // 122)
+    text_file(
+        "padded_50mb.txt",
+        (policy_text("丽水市") + padding).encode(),
+        "丽水市公共数据管理办法",
+        "丽水市",
+    )
+    text_file("gbk.txt", policy_text("温州市").encode("gbk"), "温州市公共数据管理办法", "温州市")
+    text_file(
+        "gb18030.txt",
+        (policy_text("嘉兴市") + "第四条 生僻字䶮𠀾不影响读取。\n").encode("gb18030"),
+        "嘉兴市公共数据管理办法",
+        "嘉兴市",
+    )
+    text_file("big5.txt", TRADITIONAL_POLICY.encode("big5"), "臺中市公共數據管理辦法", "臺中市")
+    text_file(
+        "utf16.txt", policy_text("绍兴市").encode("utf-16"), "绍兴市公共数据管理办法", "绍兴市"
+    )
+    text_file(
+        "utf16le_no_bom.txt",
+        policy_text("湖州市").encode("utf-16-le"),
+        "湖州市公共数据管理办法",
+        "湖州市",
+    )
+    (folder / "scripted.html").write_text(SCRIPTED_PAGE, encoding="utf-8")
+    good["scripted.html"] = ("金华市公共数据管理办法", "金华市")
+
+    text_file(
+        "政策 文件 (副本) .txt", policy_text("衢州市").encode(), "衢州市公共数据管理办法", "衢州市"
+    )
+    text_file(
+        "..舟山市..政策...txt", policy_text("舟山市").encode(), "舟山市公共数据管理办法", "舟山市"
+    )
+    text_file(
+        long_name("湖南省", ".txt"),
+        policy_text("长沙市").encode(),
+        "长沙市公共数据管理办法",
+        "长沙市",
+    )
+    text_file(NON_UTF8_NAME, policy_text("宁波市").encode(), "宁波市公共数据管理办法", "宁波市")
+
+    shutil.copy(seed_path(WEBPAGE), folder / WEBPAGE)
+    good[WEBPAGE] = (None, "数据要素")
+    shutil.copy(seed_path(WEBPAGE), folder / "zz 再次上传的同一文件.txt")
+    return {"bad": bad, "good": good, "duplicate": "zz 再次上传的同一文件.txt"}
+
+
+def run_manage(data_dir: Path, *args, timeout=900) -> tuple[int, str, str, int]:
+    """Run ``manage.py`` in a child on ``data_dir``: status, stdout, stderr, peak RSS in bytes."""
+    env = {
+        **os.environ,
+        "POLICYBASE_DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "policybase.settings",
+        # Strict UTF-8 output, as on a server's terminal or a log pipe: a file
+        # name that is not UTF-8 must not reach it as it is.
+        "PYTHONIOENCODING": "utf-8",
+    }
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE, sys.executable, "manage.py", *map(str, args)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        timeout=timeout,
+    )
+    stderr = result.stderr.decode("utf-8", "replace")
+    *rest, last = stderr.rstrip("\n").split("\n")
+    assert last.startswith("peak-rss-kib "), stderr
+    return (
+        result.returncode,
+        result.stdout.decode("utf-8"),
+        "\n".join(rest),
+        int(last.split()[1]) * 1024,
+    )
+
+
+# What the child prints about the stored documents and their search hits.
+REPORT = """
+import json
+from django.test import Client
+from policybase.catalog.models import Document
+client = Client()
+report = {"documents": [], "search": {}}
+for document in Document.objects.prefetch_related("clauses"):
+    report["documents"].append({
+        "id": document.pk,
+        "title": document.title,
+        "source_name": document.source_name,
+        "source_file": document.source_file.name,
+        "clauses": [clause.text for clause in document.clauses.all()],
+    })
+for query in QUERIES:
+    response = client.get("/api/search", {"q": query})
+    report["search"][query] = [hit["document_id"] for hit in response.json()["results"]]
+print(json.dumps(report, ensure_ascii=False))
+"""
+
+
+@pytest.fixture
+def data_dir(tmp_path, db):
+    """A fresh data dir holding the session's trained classifier (training
+    again would take minutes), migrated by the real command."""
+    from ingest.categorize import get_classifier
+
+    get_classifier()
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    shutil.copy(settings.CLASSIFIER_PATH, data_dir / settings.CLASSIFIER_PATH.name)
+    status, _, stderr, _ = run_manage(data_dir, "migrate", "--noinput", "-v0")
+    assert status == 0, stderr
+    return data_dir
+
+
+# The same failures, fast and one at a time, in-process.
+
+
+def ingest_lines(*args) -> tuple[int, str]:
+    out = io.StringIO()
+    try:
+        call_command("ingest", *args, stdout=out)
+        status = 0
+    except SystemExit as exit:
+        status = exit.code
+    return status, out.getvalue()
+
+
+def test_ingest_json_gives_an_unreadable_file_the_error_line(search_index, media_dir, tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "gbk.txt").write_bytes(policy_text("温州市").encode("gbk"))
+    status, out = ingest_lines(tmp_path, "--json")
+    empty, gbk = map(json.loads, out.splitlines())
+    assert status == 1
+    assert empty["state"] == "failed" and empty["error"] == empty["message"] == "文件是空的。"
+    assert gbk["state"] == "done" and "error" not in gbk
