@@ -74,9 +74,9 @@ def pool_processes(worker) -> list[int]:
 
 
 def assert_stored_once(stack, job_id: int, name: str, content: bytes, expected):
-    state, source = job_row(stack, job_id)
-    assert state == "done"
-    assert source == str(stack.inbox / "done" / name)
+    # The job is marked done in its transaction; its file is filed away right after.
+    filed = ("done", str(stack.inbox / "done" / name))
+    wait_until(lambda: job_row(stack, job_id) == filed, 60, "the file to be filed away")
     assert documents_from(stack, content) == len(expected)
     linked = f"SELECT count(*) FROM ingest_ingestjob_documents WHERE ingestjob_id = {job_id}"
     assert stack.sql(linked)[0][0] == len(expected)
