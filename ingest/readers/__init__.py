@@ -1,8 +1,10 @@
 """Readers know file formats, not policy: each turns a file into RawText."""
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..drafts import RawText, UnreadableSource
+from ..paths import readable
 from .docx import read_docx
 from .html import read_html
 from .pdf import read_pdf
@@ -24,7 +26,9 @@ def read(path: Path) -> RawText:
         raise UnreadableSource(f"文件不存在或不是普通文件：{path}")
     suffix = path.suffix.lower()
     reader = READERS.get(suffix) or _sniff(path)
-    return reader(path)
+    # The name travels into drafts, JSON lines and the terminal: bytes of it
+    # that are not UTF-8 would make printing it fail.
+    return replace(reader(path), source=readable(path.name))
 
 
 def _sniff(path: Path):

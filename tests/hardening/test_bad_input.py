@@ -317,3 +317,13 @@ def test_ingest_json_gives_an_unreadable_file_the_error_line(search_index, media
     assert status == 1
     assert empty["state"] == "failed" and empty["error"] == empty["message"] == "文件是空的。"
     assert gbk["state"] == "done" and "error" not in gbk
+
+
+def test_a_name_that_is_not_utf8_reaches_no_output_as_it_is(search_index, media_dir, tmp_path):
+    (tmp_path / NON_UTF8_NAME).write_bytes(policy_text("宁波市").encode())
+    shown = os.fsencode(NON_UTF8_NAME).decode("utf-8", "replace")
+    for args in (["--dry-run"], ["--dry-run", "--json"], []):
+        status, out = ingest_lines(tmp_path, *args)
+        assert status == 0
+        out.encode("utf-8")  # a lone surrogate cannot be written to a UTF-8 terminal
+        assert shown in out
