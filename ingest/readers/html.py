@@ -20,6 +20,16 @@ NOISE_TAGS = [
     "aside",
     "button",
     "svg",
+    # Embedded media and form controls: their text is a fallback or a value,
+    # never the article ("您的浏览器不支持视频播放").
+    "object",
+    "embed",
+    "video",
+    "audio",
+    "canvas",
+    "template",
+    "textarea",
+    "select",
 ]
 # Block elements whose text forms its own line.
 SITE_SUFFIX = re.compile(r"\s*[_|｜]\s*|\s+[-–—]\s+")

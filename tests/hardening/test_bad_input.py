@@ -28,6 +28,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from ingest.readers import read
+
 from ..conftest import seed_path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -327,3 +329,12 @@ def test_a_name_that_is_not_utf8_reaches_no_output_as_it_is(search_index, media_
         assert status == 0
         out.encode("utf-8")  # a lone surrogate cannot be written to a UTF-8 terminal
         assert shown in out
+
+
+def test_a_page_full_of_scripts_gives_its_article_and_nothing_else(tmp_path):
+    path = tmp_path / "scripted.html"
+    path.write_text(SCRIPTED_PAGE, encoding="utf-8")
+    text = read(path).text
+    assert "第一条" in text and "第三条" in text
+    for noise in PAGE_NOISE:
+        assert noise not in text, noise
