@@ -30,7 +30,11 @@ def ingest_job(self, job_id):
 @shared_task
 def scan_inbox():
     from .inbox import scan
+    from .uploads import send_unsent
 
+    # Running at all, the scan shows the broker is up: jobs that were handed
+    # in while it was down go now.
+    send_unsent()
     return [job.pk for job in scan()]
 
 

@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 PATH_SEPARATORS = re.compile(r"[/\\]+")
 # Most file systems allow 255 bytes a name; a CJK character takes 3 in UTF-8.
 MAX_NAME_BYTES = 200
+# The message of a job whose task could not be sent (the broker was down);
+# send_unsent finds the jobs to send again by it.
+UNSENT_MESSAGE = "后台任务队列暂时不可用，文件已保存，队列恢复后自动入库。"
 
 
 def safe_name(name: str) -> str:
@@ -95,12 +98,39 @@ def _send(job_id: int) -> None:
     try:
         ingest_job.delay(job_id)
     except Exception as error:
-        # The broker is down, or (running eagerly) the task itself broke: the job
-        # must say so instead of staying queued or running for ever, and the
-        # other files of the upload still go.
+        if not ingest_job.app.conf.task_always_eager:
+            # The broker is down: the file is kept and the job stays queued,
+            # marked, for the worker to send again once the broker is back.
+            log.warning("ingest job %s not sent, broker unreachable: %r", job_id, error)
+            IngestJob.objects.filter(pk=job_id, state=IngestJob.State.QUEUED).update(
+                message=UNSENT_MESSAGE
+            )
+            return
+        # Run in-process, the task itself broke: the job must say so instead of
+        # staying queued or running for ever, and the other files of the upload
+        # still go.
         log.exception("ingest job %s could not run", job_id)
         IngestJob.objects.filter(pk=job_id).update(
             state=IngestJob.State.FAILED,
             message=f"任务未能执行，请稍后点“重新运行”：{type(error).__name__}: {error}",
             finished=timezone.now(),
         )
+
+
+def send_unsent() -> list[int]:
+    """Send again the jobs queued while the broker was down; returns their ids.
+
+    The worker calls it on its inbox schedule: that it runs at all means the
+    broker is back.
+    """
+    unsent = list(
+        IngestJob.objects.filter(state=IngestJob.State.QUEUED, message=UNSENT_MESSAGE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for job_id in unsent:
+        IngestJob.objects.filter(pk=job_id, message=UNSENT_MESSAGE).update(message="")
+        _send(job_id)
+    if unsent:
+        log.info("sent %d ingest jobs queued while the broker was down", len(unsent))
+    return unsent

@@ -107,6 +107,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # ingestion_paused: the notice shown while the Celery broker is down.
+                "policybase.web.broker.ingestion_status",
             ],
         },
     },
