@@ -18,6 +18,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from policybase.catalog.models import Document
 from policybase.search.indexing import schedule_reindex
 
 from .models import IngestJob
@@ -72,6 +73,11 @@ def _run(job: IngestJob, path: Path, retry_transient: bool) -> None:
     try:
         with source_lock(path):
             documents, is_new = store_file(path, parsed.documents)
+        if not is_new:
+            # Known bytes: write their documents to the index again (the same
+            # content, so nothing changes), in case the try that stored them
+            # died, or its index write failed, before the index had them.
+            schedule_reindex(document_ids=[document.pk for document in documents])
     except TRANSIENT_ERRORS as error:
         if retry_transient:
             log.warning("ingest job %s will be retried: %r", job.pk, error)
@@ -79,23 +85,11 @@ def _run(job: IngestJob, path: Path, retry_transient: bool) -> None:
             job.message = f"暂时出错，稍后自动重试：{type(error).__name__}: {error}"
             job.save(update_fields=["state", "message"])
             raise
-        log.exception("storing %s failed", job.source)
-        job.state = IngestJob.State.FAILED
-        job.message = (
-            "入库失败（数据库、消息队列或索引暂时不可用），请稍后重新运行："
-            f"{type(error).__name__}: {error}"
-        )
+        _fail(job, path, error, "入库失败（数据库、消息队列或索引暂时不可用），请稍后重新运行")
         return
     except Exception as error:  # the database or disk refused: this file fails, the batch goes on
-        log.exception("storing %s failed", job.source)
-        job.state = IngestJob.State.FAILED
-        job.message = f"入库失败，未写入任何内容：{type(error).__name__}: {error}"
+        _fail(job, path, error, "入库失败，未写入任何内容")
         return
-    if not is_new:
-        # Known bytes: write their documents to the index again (the same
-        # content, so nothing changes), in case the try that stored them died
-        # before its index write was queued.
-        schedule_reindex(document_ids=[document.pk for document in documents])
     job.documents.set(documents)
     job.warnings = [w for draft in parsed.documents for w in draft.warnings]
     job.state = IngestJob.State.DONE
@@ -105,6 +99,35 @@ def _run(job: IngestJob, path: Path, retry_transient: bool) -> None:
         if is_new
         else f"文件已入库过（内容相同），未作改动：{len(documents)} 篇文件"
     )
+
+
+def _fail(job: IngestJob, path: Path, error: Exception, nothing_stored: str) -> None:
+    """Fail the job with ``error``, saying what the database holds of its file.
+
+    Run in-process (no broker), the index write runs when the file's
+    transaction commits, so it can fail after the documents were stored: the
+    job then links them and says how to bring the index up to date, instead
+    of claiming that nothing was written.
+    """
+    log.exception("storing %s failed", job.source)
+    job.state = IngestJob.State.FAILED
+    reason = f"{type(error).__name__}: {error}"
+    stored = _documents_of(path)
+    if not stored:
+        job.message = f"{nothing_stored}：{reason}"
+        return
+    job.documents.set(stored)
+    job.message = (
+        f"已写入数据库 {len(stored)} 篇文件，但写入检索索引失败，暂时检索不到它们：{reason}。"
+        "索引恢复后运行 manage.py reconcile_index，或重新运行本任务。"
+    )
+
+
+def _documents_of(path: Path) -> list[Document]:
+    try:
+        return list(Document.objects.filter(source_sha256=file_sha256(path)).order_by("pk"))
+    except (OSError, DatabaseError):  # the file or the database is what failed
+        return []
 
 
 @contextlib.contextmanager
