@@ -1,36 +1,41 @@
-"""Pages per second of PDF ingestion, and what a pypdfium2 reader would gain.
+"""Pages per second of PDF ingestion, from raw text extraction to end to end.
 
-.venv/bin/python bench/pdf_rate.py [--pages 300]
+.venv/bin/python bench/pdf_rate.py [--pages 300] [--maker reportlab|chromium]
 
-Generates a policy PDF (reportlab, CID font STSong-Light, A4) in a temp dir:
-a compilation of 条例, each of 章/条 whose articles are sentences of
-data/labeled_clauses.tsv, each from a new page,
-a running header and a "— n —" page number on every page, paragraphs that
-wrap and run over page breaks. Then times, over all pages:
+Generates a policy PDF in a temp dir: a compilation of 条例, each of 章/条
+whose articles are sentences of data/labeled_clauses.tsv, each 条例 from a new
+page, a running header and a page number on every page, paragraphs that wrap
+and run over page breaks (reportlab: STSong-Light, not embedded; chromium: a
+web page printed by headless Chromium with embedded Noto CJK subsets). Then
+times, over all pages:
 
-  pdfplumber raw       page.extract_text()
-  pypdfium2 raw        page.get_textpage().get_text_range()
-  parse_path           ingest.parse.parse_path: read, clean, split, clauses, metadata
+  pdfplumber raw     page.extract_text()
+  pypdfium2 raw      page.get_textpage().get_text_range(), page by page
+  reader             ingest.readers.pdf.read_pdf: lines with positions, page
+                     furniture removed, paragraphs re-joined
+  parse              ingest.parse.parse_path: the reader, then clean, split,
+                     clauses, metadata
+  parse + classify   ingest.pipeline.parse_file: parse, then the classifier
+  end to end         ``manage.py ingest`` in a child process on a fresh data dir
+                     (migrated and given the trained classifier beforehand):
+                     read, clean, split, classify, store, index, process start
+                     included
 
-and, because parse_path is bound by pdfplumber's layout analysis, two
-prototypes of a pypdfium2 reader that keep the geometry readers/pdf.py needs
-(line boxes for headers, footers and paragraph breaks):
-
-  pdfium char boxes    one get_charbox() per character, grouped into lines
-  pdfium text rects    count_rects()/get_rect()/get_text_bounded(): pdfium's own
-                       text runs, grouped into lines
-  pdfium end to end    char boxes → the paragraph logic of readers/pdf.py →
-                       the rest of parse_path (parse_raw); text rects are faster
-                       on some PDFs but get_text_bounded() repeats or drops
-                       characters where glyph boxes overlap (Chromium output)
-
-The prototypes live here only; ingest/readers/pdf.py is unchanged.
+with the machine's 1-minute load average after each (other people's work
+slows wall-clock figures; CPU seconds are less affected), the ratio of end to
+end to pypdfium2 raw, the peak memory of the reader in a child process, and
+how many articles come out exactly as the generator wrote them.
 """
 
 import argparse
 import logging
+import os
 import random
-import statistics
+import re
+import resource
+import shutil
+import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -47,9 +52,6 @@ from reportlab.pdfbase import pdfmetrics  # noqa: E402
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
-from ingest.drafts import RawText  # noqa: E402
-from ingest.parse import parse_path, parse_raw  # noqa: E402
-from ingest.readers import pdf as pdf_reader  # noqa: E402
 from tests.chromium import print_to_pdf  # noqa: E402
 
 CLAUSES_TSV = REPO / "data" / "labeled_clauses.tsv"
@@ -215,20 +217,6 @@ p {{ text-indent: 2em; margin: 0; }}
     return articles
 
 
-def timed(label: str, pages: int, run, results: list, repeat: int = 1, warm_up=None):
-    if warm_up:  # lazy imports, CMaps and fonts load on first use: not per page
-        warm_up()
-    seconds = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        value = run()
-        seconds.append(time.perf_counter() - start)
-    best = min(seconds)
-    results.append((label, best, pages / best))
-    print(f"  {label:<22} {best:7.2f} s  {pages / best:8.1f} pages/s", flush=True)
-    return value
-
-
 def pdfplumber_raw(path: Path) -> int:
     with pdfplumber.open(path) as pdf:
         return sum(len(page.extract_text() or "") for page in pdf.pages)
@@ -237,137 +225,71 @@ def pdfplumber_raw(path: Path) -> int:
 def pdfium_raw(path: Path) -> int:
     pdf = pdfium.PdfDocument(path)
     try:
-        return sum(len(page.get_textpage().get_text_range()) for page in pdf)
+        characters = 0
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            characters += len(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return characters
     finally:
         pdf.close()
 
 
-# --- Prototype: pypdfium2 lines with the geometry readers/pdf.py uses ----------
+def read(path: Path):
+    from ingest.readers.pdf import read_pdf
+
+    return read_pdf(path)
 
 
-def _group_lines(boxes: list[tuple[float, float, float, float, str]], height: float):
-    """Boxes (left, bottom, right, top, text) in PDF coordinates → pdfplumber-style
-    lines (``top`` measured from the top of the page), top to bottom.
+def parse(path: Path):
+    from ingest.parse import parse_path
 
-    A box joins the line above when either's vertical middle falls inside the
-    other's band: glyph boxes differ in height (一 is flat, 第 tall) but share
-    a middle, and lines set with any leading do not overlap.
-    """
-    boxes.sort(key=lambda box: -(box[1] + box[3]) / 2)
-    groups: list[list] = []  # [bottom, top, boxes]
-    for box in boxes:
-        middle = (box[1] + box[3]) / 2
-        if groups and (
-            groups[-1][0] <= middle <= groups[-1][1]
-            or box[1] <= (groups[-1][0] + groups[-1][1]) / 2 <= box[3]
-        ):
-            group = groups[-1]
-            group[0], group[1] = min(group[0], box[1]), max(group[1], box[3])
-            group[2].append(box)
-        else:
-            groups.append([box[1], box[3], [box]])
-    lines = []
-    for bottom, top, members in groups:
-        members.sort(key=lambda box: box[0])
-        lines.append(
-            {
-                "text": "".join(box[4] for box in members),
-                "x0": members[0][0],
-                "x1": max(box[2] for box in members),
-                "top": height - top,
-                "bottom": height - bottom,
-            }
-        )
-    return lines
+    return parse_path(path)
 
 
-def pdfium_lines_from_rects(page) -> list[dict]:
-    """Lines from pdfium's text runs: a handful of rectangles per line."""
-    textpage = page.get_textpage()
-    boxes = []
-    for index in range(textpage.count_rects()):
-        left, bottom, right, top = textpage.get_rect(index)
-        text = textpage.get_text_bounded(left, bottom, right, top)
-        boxes.append((left, bottom, right, top, text.replace("\r", "").replace("\n", "")))
-    return _group_lines(boxes, page.get_height())
+def parse_and_classify(path: Path):
+    from ingest.pipeline import parse_file
+
+    return parse_file(path).documents
 
 
-def pdfium_lines_from_chars(page) -> list[dict]:
-    """Lines from one box per character: what a port of pdfplumber's chars would do."""
-    textpage = page.get_textpage()
-    text = textpage.get_text_range()
-    boxes = []
-    count = textpage.count_chars()
-    for index in range(min(count, len(text))):
-        char = text[index]
-        if char in "\r\n":
-            continue
-        # Loose boxes span the font's ascent and descent: one height per line.
-        left, bottom, right, top = textpage.get_charbox(index, loose=True)
-        boxes.append((left, bottom, right, top, char))
-    return _group_lines(boxes, page.get_height())
-
-
-def pdfium_all_lines(path: Path, lines_of) -> tuple[list[list[dict]], list[float]]:
-    pdf = pdfium.PdfDocument(path)
-    try:
-        pages = [pdf[index] for index in range(len(pdf))]
-        return [lines_of(page) for page in pages], [page.get_height() for page in pages]
-    finally:
-        pdf.close()
-
-
-def pdfium_read(path: Path) -> RawText:
-    """readers/pdf.read_pdf with pdfium's character boxes instead of pdfplumber's
-    lines (error handling left out)."""
-    pages_lines, heights = pdfium_all_lines(path, pdfium_lines_from_chars)
-    repeated = pdf_reader._margin_lines(pages_lines, heights)
-    paragraphs: list[str] = []
-    for lines, height in zip(pages_lines, heights, strict=True):
-        body = [
-            line
-            for line in lines
-            if not (
-                (
-                    line["top"] < height * pdf_reader.MARGIN_ZONE
-                    or line["bottom"] > height * (1 - pdf_reader.MARGIN_ZONE)
-                )
-                and (
-                    pdf_reader.PAGE_NUMBER.match(line["text"])
-                    or pdf_reader._signature(line["text"]) in repeated
-                )
-            )
-        ]
-        if not body:
-            continue
-        left = min(line["x0"] for line in body)
-        right = max(line["x1"] for line in body)
-        page_paragraphs = pdf_reader._paragraphs(body, left, right)
-        if (
-            paragraphs
-            and page_paragraphs
-            and paragraphs[-1][-1] not in pdf_reader.SENTENCE_END
-            and not pdf_reader.BLOCK_START.match(page_paragraphs[0])
-        ):
-            paragraphs[-1] += page_paragraphs.pop(0)
-        paragraphs.extend(page_paragraphs)
-    return RawText(path.name, "\n\n".join(paragraphs), "pdf")
-
-
-# (label, function of the PDF path, runs of which the fastest counts): pdfium is
-# fast enough to repeat, pdfplumber is not.
+# (label, function of the PDF path, runs of which the fastest counts): the
+# fast ones are worth repeating, pdfplumber is not.
 METHODS = [
     ("pdfplumber raw", pdfplumber_raw, 1),
     ("pypdfium2 raw", pdfium_raw, 3),
-    ("parse_path", parse_path, 1),
-    ("pdfium char boxes", lambda path: pdfium_all_lines(path, pdfium_lines_from_chars), 3),
-    ("pdfium text rects", lambda path: pdfium_all_lines(path, pdfium_lines_from_rects), 3),
-    ("pdfium end to end", lambda path: parse_raw(pdfium_read(path)), 1),
+    ("reader", read, 3),
+    ("parse", parse, 1),
+    ("parse + classify", parse_and_classify, 1),
 ]
 
 
+def timed(label: str, pages: int, run, repeat: int = 1) -> tuple[dict, object]:
+    """The fastest of ``repeat`` runs, in wall-clock and CPU seconds."""
+    runs = []
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        value = run()
+        runs.append((time.perf_counter() - wall, time.process_time() - cpu))
+    wall, cpu = min(runs)
+    return report(label, pages, wall, cpu), value
+
+
+def report(label: str, pages: int, wall: float, cpu: float) -> dict:
+    load = os.getloadavg()[0]
+    print(
+        f"  {label:<18} {wall:7.2f} s {pages / wall:7.1f} pages/s   "
+        f"CPU {cpu:6.2f} s {pages / cpu:7.1f} pages/s   load {load:.1f}",
+        flush=True,
+    )
+    return {"label": label, "wall": wall, "cpu": cpu, "load": load}
+
+
 def first_pages(path: Path, count: int) -> Path:
-    """A copy of the first pages, to warm each method up on."""
+    """A copy of the first pages, to warm each method up on (lazy imports,
+    CMaps, fonts and the classifier load on first use, not per page)."""
     source = pdfium.PdfDocument(path)
     copy = pdfium.PdfDocument.new()
     copy.import_pages(source, list(range(min(count, len(source)))))
@@ -378,24 +300,71 @@ def first_pages(path: Path, count: int) -> Path:
     return warm
 
 
-def articles_of(drafts) -> list[tuple[str, str]]:
-    return [
-        (clause.number, clause.text)
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def manage(*args: str, data_dir: Path) -> None:
+    env = {**os.environ, "POLICYBASE_DATA_DIR": str(data_dir)}
+    command = [sys.executable, str(REPO / "manage.py"), *args]
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def end_to_end(path: Path, pages: int, data_dir: Path) -> tuple[dict, int]:
+    """``manage.py ingest`` on the PDF, the command an operator runs; returns
+    the timing and the number of clauses stored."""
+    wall, cpu = time.perf_counter(), children_cpu()
+    manage("ingest", str(path), data_dir=data_dir)
+    timing = report("end to end", pages, time.perf_counter() - wall, children_cpu() - cpu)
+    with sqlite3.connect(data_dir / "db.sqlite3") as db:
+        clauses = db.execute("SELECT count(*) FROM catalog_clause").fetchone()[0]
+    return timing, clauses
+
+
+# Peak RSS of a child that imports the reader, then (with a path) reads the PDF.
+READER_RSS = """
+import resource, sys
+from pathlib import Path
+from ingest.readers.pdf import read_pdf
+if len(sys.argv) > 1:
+    read_pdf(Path(sys.argv[1]))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def reader_memory_mb(path: Path) -> tuple[float, float]:
+    """The reader's peak RSS before and after reading, in MB (Linux: KiB)."""
+
+    def peak(*args: str) -> float:
+        command = [sys.executable, "-c", READER_RSS, *args]
+        out = subprocess.run(command, cwd=REPO, check=True, capture_output=True, text=True)
+        return int(out.stdout) / 1024
+
+    return peak(), peak(str(path))
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def faithful_articles(drafts) -> tuple[int, int]:
+    """Articles read, and how many of them are exactly (spaces aside) the text
+    the generator wrote; the last one is cut off with the last page."""
+    written = (squeeze(text) for kind, text in compilation() if kind == "article")
+    read = [
+        squeeze(clause.text)
         for draft in drafts
         for clause in draft.clauses
         if clause.number and clause.number.endswith("条")
     ]
+    return len(read), sum(found == next(written) for found in read)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=300)
-    parser.add_argument(
-        "--maker",
-        choices=["reportlab", "chromium"],
-        default="reportlab",
-        help="reportlab: STSong-Light, not embedded; chromium: embedded Noto CJK subsets",
-    )
+    parser.add_argument("--maker", choices=["reportlab", "chromium"], default="reportlab")
     args = parser.parse_args()
     # pdfminer warns about every Chromium font subset without a FontBBox; printing
     # thousands of warnings would be timed too.
@@ -403,7 +372,8 @@ def main() -> None:
     generate = generate_reportlab if args.maker == "reportlab" else generate_chromium
 
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "policy.pdf"
+        folder = Path(folder)
+        path = folder / "policy.pdf"
         start = time.perf_counter()
         written = generate(path, args.pages)
         pages = len(pdfium.PdfDocument(path))
@@ -411,38 +381,48 @@ def main() -> None:
             f"{args.maker}: {pages} pages, {written} articles begun, "
             f"{path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - start:.1f} s"
         )
-        warm = first_pages(path, 3)
-        results: list[tuple[str, float, float]] = []
-        outputs = {}
-        for label, run, repeat in METHODS:
-            outputs[label] = timed(
-                label,
-                pages,
-                lambda run=run: run(path),
-                results,
-                repeat=repeat,
-                warm_up=lambda run=run: run(warm),
-            )
-        drafts, prototype = outputs["parse_path"], outputs["pdfium end to end"]
+        # The classifier is trained on first use (a minute, measured by
+        # classify_rate.py): the checkout's trained one is copied in.
+        data_dir = folder / "data"
+        data_dir.mkdir()
+        trained = REPO / "var" / "classifier.joblib"
+        if trained.exists():
+            shutil.copy(trained, data_dir / "classifier.joblib")
+        manage("migrate", "--noinput", data_dir=data_dir)
+        os.environ["POLICYBASE_DATA_DIR"] = str(data_dir)
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "policybase.settings")
+        import django
 
-    rate = {label: per_second for label, _, per_second in results}
+        django.setup()
+
+        warm = first_pages(path, 3)
+        results, outputs = [], {}
+        for label, run, repeat in METHODS:
+            run(warm)
+            timing, outputs[label] = timed(label, pages, lambda run=run: run(path), repeat)
+            results.append(timing)
+        timing, clauses = end_to_end(path, pages, data_dir)
+        results.append(timing)
+        before, after = reader_memory_mb(path)
+
     print()
-    print(f"| step | pages/s | s for {pages} pages |")
-    print("|---|---:|---:|")
-    for label, seconds, per_second in results:
-        print(f"| {label} | {per_second:.1f} | {seconds:.2f} |")
+    print(f"| step | pages/s | s for {pages} pages | CPU pages/s | load (1 min) |")
+    print("|---|---:|---:|---:|---:|")
+    for row in results:
+        print(
+            f"| {row['label']} | {pages / row['wall']:.1f} | {row['wall']:.2f} | "
+            f"{pages / row['cpu']:.1f} | {row['load']:.1f} |"
+        )
     print()
-    print(f"parse_path / pypdfium2 raw: {rate['parse_path'] / rate['pypdfium2 raw']:.3f}")
-    print(f"pdfium end to end / parse_path: {rate['pdfium end to end'] / rate['parse_path']:.1f}×")
-    # Same policy out of both readers? Articles are the unit analysts see.
-    expected, found = articles_of(drafts), articles_of(prototype)
-    same = sum(a == b for a, b in zip(expected, found, strict=False))
+    rate = {row["label"]: row for row in results}
+    raw, e2e = rate["pypdfium2 raw"], rate["end to end"]
     print(
-        f"articles: parse_path {len(expected)}, pdfium prototype {len(found)}, "
-        f"identical number and text {same} ({same / max(len(expected), 1):.1%})"
+        f"end to end / pypdfium2 raw: {raw['wall'] / e2e['wall']:.2f} "
+        f"(CPU time: {raw['cpu'] / e2e['cpu']:.2f}); {clauses} clauses stored"
     )
-    lengths = [len(text) for _, text in expected] or [0]
-    print(f"median article length {statistics.median(lengths):.0f} characters")
+    print(f"reader peak RSS: {before:.0f} MB after imports, {after:.0f} MB after {pages} pages")
+    found, exact = faithful_articles(outputs["parse"])
+    print(f"articles: {found} read, {exact} exactly as written ({exact / max(found, 1):.1%})")
 
 
 if __name__ == "__main__":

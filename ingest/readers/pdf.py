@@ -1,15 +1,20 @@
-"""PDF files through pdfplumber.
+"""PDF files through pdfium's text layer (pypdfium2).
 
 Character positions let us tell running headers, footers and page numbers
 from text, and rebuild paragraphs that the page layout broke into lines.
+Pages are opened one at a time and closed before the next, so a book of a
+thousand pages holds only its lines in memory.
 """
 
+import ctypes
 import re
+import threading
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from ..clean import BLOCK_START
 from ..drafts import RawText, UnreadableSource
@@ -20,19 +25,165 @@ MARGIN_ZONE = 0.08
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d{1,4})?[-—–\s]*$")
 SENTENCE_END = "。！？；：」”’）)…"
 ENCRYPTED = "PDF 已加密，需要密码才能读取。请提供未加密的文件。"
-# "(cid:2838)": a glyph pdfminer could not map to a character (a font without
-# a usable ToUnicode map). Text made of them is not text.
-UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
+CORRUPT = "无法打开 PDF（文件可能已损坏）"
+NO_PAGES = "PDF 没有可读的页面（文件可能已损坏）。"
+NO_TEXT_LAYER = "PDF 没有文字层（可能是扫描件），需要先做文字识别（OCR）再入库。"
+UNMAPPED = (
+    "PDF 的字体没有字符映射，只能取出字形编号；"
+    "请用原始文件另存为带文字的 PDF，或先做文字识别（OCR）。"
+)
+# pdfium's reasons for refusing a file (FPDF_ERR_*): a password it was not
+# given or a security handler it does not know, else damage of some kind.
+LOCKED = {pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY}
+DAMAGE = {
+    pdfium_c.FPDF_ERR_FILE: "文件无法读取",
+    pdfium_c.FPDF_ERR_FORMAT: "不是有效的 PDF 格式",
+    pdfium_c.FPDF_ERR_PAGE: "页面无法加载",
+}
+# A font without a usable ToUnicode map gives glyph numbers, not characters.
+# A few are dropped with a warning; more than this share and the text is not text.
 MAX_UNMAPPED_SHARE = 0.1
+# Pieces of one line further apart than this (points) are words or table
+# cells, and get a space between them: pdfplumber's x_tolerance.
+WORD_GAP = 3
+# pdfium ends each run of text it sees as a line with "\r\n".
+LINE_BREAKS = {ord("\r"), ord("\n")}
+# pdfium is not thread-safe, not even across documents, and a threaded server
+# or worker may read two uploads at once.
+PDFIUM = threading.Lock()
 
 
-def _is_encryption_error(error: BaseException) -> bool:
-    # pdfplumber wraps pdfminer's errors; the cause says whether a password is missing.
-    while error is not None:
-        if isinstance(error, PDFPasswordIncorrect | PDFEncryptionError):
-            return True
-        error = error.__cause__ or error.__context__
-    return False
+@dataclass(slots=True)
+class Line:
+    text: str
+    x0: float
+    x1: float
+    top: float  # top and bottom are measured down from the top of the page
+    bottom: float
+
+
+@dataclass
+class Page:
+    lines: list[Line]
+    height: float
+    glyphs: int  # characters drawn, spaces not counted
+    unmapped: int  # glyphs that map to no character (left out of lines)
+
+
+def _open(path: Path) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as error:
+        if error.err_code in LOCKED:
+            raise UnreadableSource(ENCRYPTED) from error
+        reason = DAMAGE.get(error.err_code, "未知错误")
+        raise UnreadableSource(f"{CORRUPT}：{reason}") from error
+
+
+def _pieces(textpage) -> tuple[list[list], int, int]:
+    """Runs of characters between pdfium's line breaks, as
+    [left, bottom, right, top, characters] in PDF coordinates (y upwards),
+    with the page's glyph and unmapped-glyph counts.
+
+    Loose boxes span the font's ascent and descent, so the characters of one
+    line share one height whatever their shape (一 is flat, 第 tall). One box
+    per character costs little beside pdfium's own text extraction; pdfium's
+    text rectangles would be fewer calls, but get_text_bounded() repeats or
+    drops characters where glyph boxes overlap, as in Chromium's output.
+    """
+    rect = pdfium_c.FS_RECTF()
+    box = ctypes.byref(rect)
+    pieces: list[list] = []
+    piece: list | None = None
+    glyphs = unmapped = 0
+    for index in range(pdfium_c.FPDFText_CountChars(textpage)):
+        code = pdfium_c.FPDFText_GetUnicode(textpage, index)
+        if code in LINE_BREAKS:
+            piece = None
+            continue
+        char = chr(code)
+        if char.isspace():
+            if piece:
+                piece[4].append(" ")
+            continue
+        glyphs += 1
+        if pdfium_c.FPDFText_HasUnicodeMapError(textpage, index):
+            unmapped += 1
+            continue
+        pdfium_c.FPDFText_GetLooseCharBox(textpage, index, box)
+        if piece is None:
+            piece = [rect.left, rect.bottom, rect.right, rect.top, [char]]
+            pieces.append(piece)
+            continue
+        piece[0] = min(piece[0], rect.left)
+        piece[1] = min(piece[1], rect.bottom)
+        piece[2] = max(piece[2], rect.right)
+        piece[3] = max(piece[3], rect.top)
+        piece[4].append(char)
+    return pieces, glyphs, unmapped
+
+
+def _lines(pieces: list[list], page_top: float) -> list[Line]:
+    """Pieces grouped into lines, top to bottom, each read left to right.
+
+    A piece joins the line above when either's vertical middle falls inside
+    the other's band: lines set with any leading do not overlap, and a table
+    row or a header with text at both ends comes out of pdfium as several pieces.
+    """
+    pieces.sort(key=lambda piece: -(piece[1] + piece[3]))
+    groups: list[list] = []  # [bottom, top, pieces]
+    for piece in pieces:
+        left, bottom, right, top, _ = piece
+        if groups:
+            band = groups[-1]
+            if band[0] <= (bottom + top) / 2 <= band[1] or bottom <= (band[0] + band[1]) / 2 <= top:
+                band[0], band[1] = min(band[0], bottom), max(band[1], top)
+                band[2].append(piece)
+                continue
+        groups.append([bottom, top, [piece]])
+    lines = []
+    for bottom, top, members in groups:
+        members.sort(key=lambda piece: piece[0])
+        text, end = "", members[0][0]
+        for left, _, right, _, chars in members:
+            text += (" " if left - end > WORD_GAP else "") + "".join(chars)
+            end = max(end, right)
+        lines.append(
+            Line(" ".join(text.split()), members[0][0], end, page_top - top, page_top - bottom)
+        )
+    return lines
+
+
+def _read_page(pdf: pdfium.PdfDocument, index: int) -> Page:
+    page = pdf[index]
+    try:
+        _, bottom, _, top = page.get_bbox()
+        textpage = page.get_textpage()
+        try:
+            pieces, glyphs, unmapped = _pieces(textpage)
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    return Page(_lines(pieces, top), top - bottom, glyphs, unmapped)
+
+
+def _read_pages(path: Path) -> tuple[list[Page], list[str]]:
+    """Every page that pdfium can read, and a warning for each it cannot."""
+    pages, warnings = [], []
+    with PDFIUM:
+        pdf = _open(path)
+        try:
+            if len(pdf) == 0:
+                raise UnreadableSource(NO_PAGES)
+            for index in range(len(pdf)):
+                try:
+                    pages.append(_read_page(pdf, index))
+                except pdfium.PdfiumError:
+                    warnings.append(f"第 {index + 1} 页无法解析，已跳过")
+        finally:
+            pdf.close()
+    return pages, warnings
 
 
 def _signature(text: str) -> str:
@@ -40,97 +191,83 @@ def _signature(text: str) -> str:
     return re.sub(r"\d+", "#", text.replace(" ", ""))
 
 
-def _margin_lines(pages_lines, heights) -> set[str]:
+def _in_margin(line: Line, height: float) -> bool:
+    return line.top < height * MARGIN_ZONE or line.bottom > height * (1 - MARGIN_ZONE)
+
+
+def _margin_lines(pages: list[Page]) -> set[str]:
     """Signatures of lines that recur in the header/footer zone of several pages."""
     counts = Counter()
-    for lines, height in zip(pages_lines, heights, strict=True):
-        seen = set()
-        for line in lines:
-            if line["top"] < height * MARGIN_ZONE or line["bottom"] > height * (1 - MARGIN_ZONE):
-                seen.add(_signature(line["text"]))
-        counts.update(seen)
-    threshold = max(2, len(pages_lines) // 2)
+    for page in pages:
+        counts.update(
+            {_signature(line.text) for line in page.lines if _in_margin(line, page.height)}
+        )
+    threshold = max(2, len(pages) // 2)
     return {sig for sig, n in counts.items() if n >= threshold}
 
 
-def _paragraphs(lines, left: float, right: float) -> list[str]:
-    """Re-join the lines of one page into paragraphs.
+def _paragraphs(bodies: list[list[Line]]) -> list[str]:
+    """Re-join the body lines of the pages into paragraphs.
 
     A line that stops well before the right margin ends its paragraph (the
     last line of a paragraph, a heading, a signature); an indented line starts
-    one. Everything else is a layout break inside a sentence.
+    one. Everything else is a layout break inside a sentence. The first line
+    of a page continues the paragraph before the page break when it is not
+    indented, does not open a block (第二条, （三）), and the paragraph ran to
+    the right margin or stopped short of a sentence's end: a page may end on
+    "。" in mid-paragraph, and a converted text may break lines anywhere.
     """
     paragraphs: list[str] = []
     current = ""
-    for line in lines:
-        text = line["text"].strip()
-        char_width = max((line["x1"] - line["x0"]) / max(len(text), 1), 1.0)
-        if current and line["x0"] - left > 1.5 * char_width:
-            paragraphs.append(current)
-            current = ""
-        current += text
-        if right - line["x1"] > 2 * char_width:
-            paragraphs.append(current)
-            current = ""
+    for body in bodies:
+        left = min(line.x0 for line in body)
+        right = max(line.x1 for line in body)
+        for number, line in enumerate(body):
+            char_width = max((line.x1 - line.x0) / max(len(line.text), 1), 1.0)
+            indented = line.x0 - left > 1.5 * char_width
+            if number == 0 and not current and paragraphs:
+                if not (indented or BLOCK_START.match(line.text)) and (
+                    paragraphs[-1][-1] not in SENTENCE_END
+                ):
+                    current = paragraphs.pop()
+            elif current and (indented or (number == 0 and BLOCK_START.match(line.text))):
+                paragraphs.append(current)
+                current = ""
+            current += line.text
+            if right - line.x1 > 2 * char_width:
+                paragraphs.append(current)
+                current = ""
     if current:
         paragraphs.append(current)
     return paragraphs
 
 
 def read_pdf(path: Path) -> RawText:
-    try:
-        pdf = pdfplumber.open(path)
-    except Exception as error:
-        if _is_encryption_error(error):
-            raise UnreadableSource(ENCRYPTED) from error
-        raise UnreadableSource(f"无法打开 PDF（文件可能已损坏）：{type(error).__name__}") from error
-    with pdf:
-        try:
-            pages_lines = [page.extract_text_lines(keep_blank_chars=False) for page in pdf.pages]
-        except Exception as error:
-            if _is_encryption_error(error):
-                raise UnreadableSource(ENCRYPTED) from error
-            raise UnreadableSource(
-                f"PDF 内容无法解析（文件可能已损坏）：{type(error).__name__}"
-            ) from error
-        heights = [page.height for page in pdf.pages]
-    if not any(line["text"].strip() for lines in pages_lines for line in lines):
-        raise UnreadableSource("PDF 没有文字层（可能是扫描件），需要先做文字识别（OCR）再入库。")
-    text = "".join(line["text"] for lines in pages_lines for line in lines)
-    if len(UNMAPPED_GLYPH.findall(text)) > MAX_UNMAPPED_SHARE * len(text) / len("(cid:1234)"):
-        raise UnreadableSource(
-            "PDF 的字体没有字符映射，只能取出字形编号；"
-            "请用原始文件另存为带文字的 PDF，或先做文字识别（OCR）。"
-        )
+    pages, warnings = _read_pages(path)
+    glyphs = sum(page.glyphs for page in pages)
+    unmapped = sum(page.unmapped for page in pages)
+    if unmapped > MAX_UNMAPPED_SHARE * glyphs:
+        raise UnreadableSource(UNMAPPED)
+    if not glyphs:
+        raise UnreadableSource(NO_TEXT_LAYER)
+    if unmapped:
+        warnings.append(f"略去了 {unmapped} 个没有字符映射的字形")
 
-    repeated = _margin_lines(pages_lines, heights)
-    paragraphs: list[str] = []
+    repeated = _margin_lines(pages)
+    bodies = []
     dropped = 0
-    for lines, height in zip(pages_lines, heights, strict=True):
-        body = []
-        for line in lines:
-            in_margin = line["top"] < height * MARGIN_ZONE or line["bottom"] > height * (
-                1 - MARGIN_ZONE
+    for page in pages:
+        body = [
+            line
+            for line in page.lines
+            if not (
+                _in_margin(line, page.height)
+                and (PAGE_NUMBER.match(line.text) or _signature(line.text) in repeated)
             )
-            if in_margin and (
-                PAGE_NUMBER.match(line["text"]) or _signature(line["text"]) in repeated
-            ):
-                dropped += 1
-                continue
-            body.append(line)
-        if not body:
-            continue
-        left = min(line["x0"] for line in body)
-        right = max(line["x1"] for line in body)
-        page_paragraphs = _paragraphs(body, left, right)
-        # A sentence running over the page break continues the last paragraph.
-        if (
-            paragraphs
-            and page_paragraphs
-            and paragraphs[-1][-1] not in SENTENCE_END
-            and not BLOCK_START.match(page_paragraphs[0])
-        ):
-            paragraphs[-1] += page_paragraphs.pop(0)
-        paragraphs.extend(page_paragraphs)
-    warnings = [f"去掉了 {dropped} 行页眉、页脚或页码"] if dropped else []
-    return RawText(path.name, "\n\n".join(paragraphs), "pdf", warnings)
+        ]
+        dropped += len(page.lines) - len(body)
+        if body:
+            bodies.append(body)
+    if dropped:
+        warnings.append(f"去掉了 {dropped} 行页眉、页脚或页码")
+    return RawText(path.name, "\n\n".join(_paragraphs(bodies)), "pdf", warnings)

@@ -30,7 +30,6 @@ pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (CI installs it)"
 )
 
-NOTO_SERIF_CJK = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
 NOTICE_TITLE = "嘉兴市人民政府关于印发《嘉兴市公共数据安全管理办法》的通知"
 TITLE = "嘉兴市公共数据安全管理办法"
 DOC_NUMBER = "嘉政发〔2024〕3号"
@@ -273,15 +272,7 @@ def test_no_page_furniture_inside_clauses(document):
     assert {c.path[0] for c in document.clauses if c.path} <= chapters
 
 
-@pytest.mark.xfail(
-    # The fault shows with the font the page asks for (Debian's fonts-noto-cjk);
-    # with another font the test simply runs.
-    NOTO_SERIF_CJK.exists(),
-    strict=True,
-    reason="pdfminer reads the Noto CJK SC glyph of 户 as 戶 (U+6236) in Chromium's "
-    "font subsets; pypdfium2 reads 户 (see bench/pdf_rate.py). Remove the mark once "
-    "readers/pdf.py gets this right.",
-)
 def test_characters_keep_their_code_point(pdf):
+    # pdfminer read the Noto CJK SC glyph of 户 in Chromium's font subsets as 戶 (U+6236).
     text = read(pdf).text
     assert "用户账户" in map_radicals(text)
