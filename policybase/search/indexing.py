@@ -25,7 +25,7 @@ from haystack.constants import ID
 
 from policybase.catalog.models import Clause, Document
 
-# Documents written to the index per commit; a commit makes a Whoosh segment.
+# Documents whose clauses are read from the database at a time.
 BATCH_DOCUMENTS = 200
 # How long a writer waits for another one before giving up (its task retries).
 # Writing the 491 clauses of the sample compilation takes about 8 s.
@@ -110,10 +110,6 @@ def _write(document_ids, removed_clause_ids):
     backend = connections["default"].get_backend()
     clauses = index.index_queryset()
     document_ids = list(document_ids)
-    for start in range(0, len(document_ids), BATCH_DOCUMENTS):
-        batch = list(clauses.filter(document_id__in=document_ids[start : start + BATCH_DOCUMENTS]))
-        if batch:
-            backend.update(index, batch)
     # A deletion that was rolled back may still be pending: keep what still exists.
     still_there = set(Clause.objects.filter(pk__in=removed_clause_ids).values_list("pk", flat=True))
     gone = [pk for pk in removed_clause_ids if pk not in still_there]
@@ -121,8 +117,38 @@ def _write(document_ids, removed_clause_ids):
     gone += Clause.objects.filter(
         document_id__in=document_ids, document__review_state=Document.ReviewState.WITHDRAWN
     ).values_list("pk", flat=True)
-    for pk in gone:
-        backend.remove(f"catalog.clause.{pk}")
+    # One writer and one commit for the whole change: haystack's update() and
+    # remove() commit once per call, and every commit makes a segment.
+    writer, changed = _writer(backend), bool(gone)
+    try:
+        for start in range(0, len(document_ids), BATCH_DOCUMENTS):
+            batch = document_ids[start : start + BATCH_DOCUMENTS]
+            for clause in clauses.filter(document_id__in=batch):
+                writer.update_document(**_prepared(index, backend, clause))
+                changed = True
+        for pk in gone:
+            writer.delete_by_term(ID, f"catalog.clause.{pk}")
+    except BaseException:
+        writer.cancel()
+        raise
+    if changed:
+        writer.commit()
+    else:
+        writer.cancel()
+
+
+def _writer(backend):
+    if not backend.setup_complete:
+        backend.setup()
+    backend.index = backend.index.refresh()
+    return backend.index.writer()
+
+
+def _prepared(index, backend, clause) -> dict:
+    """The Whoosh fields of a clause, as haystack's ``update()`` makes them."""
+    document = {k: backend._from_python(v) for k, v in index.full_prepare(clause).items()}
+    document.pop("boost", None)  # document boosts are not supported by Whoosh
+    return document
 
 
 def clear_index():
@@ -209,7 +235,7 @@ def _delete(backend, ids: list[str]) -> None:
     # One writer for them all: haystack's remove() commits once per entry.
     if not ids:
         return
-    writer = backend.index.refresh().writer()
+    writer = _writer(backend)
     for whoosh_id in ids:
         writer.delete_by_term(ID, whoosh_id)
     writer.commit()
