@@ -16,6 +16,10 @@ from .readers import READERS
 log = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = set(READERS)
+NO_POLICY = (
+    "文件里没有找到政策文件：既没有带文种的标题（办法、意见、通知……），也没有编号的条款。"
+    "请确认这是政策文件；若是，请检查转换出的文本是否完整、是否保留了换行。"
+)
 
 
 @dataclass
@@ -42,6 +46,10 @@ def parse_file(path: Path) -> ParsedFile:
         return ParsedFile(
             path, error=f"解析失败（程序错误，已记录日志）：{type(exc).__name__}: {exc}"
         )
+    if not documents:
+        # Stored, it would be a done job with nothing in it, and the dry run
+        # would print no line for it at all: the operator would never know.
+        return ParsedFile(path, error=NO_POLICY)
     categorize(documents)
     return ParsedFile(path, documents)
 

@@ -338,3 +338,15 @@ def test_a_page_full_of_scripts_gives_its_article_and_nothing_else(tmp_path):
     assert "第一条" in text and "第三条" in text
     for noise in PAGE_NOISE:
         assert noise not in text, noise
+
+
+def test_a_file_without_any_policy_fails_instead_of_passing_silently(search_index, tmp_path):
+    # Sentences on one line: no title, no numbered article, nothing to store.
+    path = tmp_path / "one_line.txt"
+    path.write_text("推进公共数据资源开发利用，提升数据要素市场化配置水平，" * 2000)
+    status, out = ingest_lines(path, "--dry-run", "--json")
+    assert status == 1
+    assert json.loads(out)["error"].startswith("文件里没有找到政策文件")
+    status, out = ingest_lines(path, "--json")
+    (job,) = map(json.loads, out.splitlines())
+    assert status == 1 and job["state"] == "failed" and "没有找到政策文件" in job["error"]
