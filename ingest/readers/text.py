@@ -12,6 +12,11 @@ BOMS = [
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
+ASCII = bytes(range(128))
+# UTF-8 with a few broken bytes (a download cut off inside a character, a
+# stray byte pasted in) is still UTF-8; text in GBK or Big5 breaks at almost
+# every non-ASCII byte when read as UTF-8.
+MAX_BROKEN_UTF8_SHARE = 0.01
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -23,6 +28,9 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") <= MAX_BROKEN_UTF8_SHARE * len(data.translate(None, ASCII)):
+        return text, "utf-8"
     # GB18030 is a superset of GBK and GB2312: decode with it when any of them is detected.
     best = from_bytes(data).best()
     if best is None:
@@ -41,6 +49,8 @@ def read_text(path: Path) -> RawText:
         data = _utf16_without_bom(data)
     text, encoding = decode(data)
     warnings = [] if encoding.startswith("utf") else [f"按 {encoding} 编码读取"]
+    if broken := text.count("\ufffd"):
+        warnings.append(f"有 {broken} 处字节不是有效的 {encoding} 编码，已替换为 \ufffd")
     return RawText(path.name, text, "text", warnings)
 
 

@@ -350,3 +350,13 @@ def test_a_file_without_any_policy_fails_instead_of_passing_silently(search_inde
     status, out = ingest_lines(path, "--json")
     (job,) = map(json.loads, out.splitlines())
     assert status == 1 and job["state"] == "failed" and "没有找到政策文件" in job["error"]
+
+
+def test_utf8_with_a_few_broken_bytes_is_still_read(tmp_path):
+    policy = policy_text("温州市").encode()
+    # Cut off inside the last character, and a stray byte inside the title.
+    broken = tmp_path / "truncated.txt"
+    broken.write_bytes(policy[:9] + b"\xff" + policy[9:-2])
+    raw = read(broken)
+    assert "第二条 本办法适用于温州市行政区域内" in raw.text
+    assert raw.warnings == ["有 2 处字节不是有效的 utf-8 编码，已替换为 \ufffd"]
