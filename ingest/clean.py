@@ -83,8 +83,6 @@ FULL_WIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")
 # "12", "- 12 -", "第 3 页": a line that is only a page number ("第1" alone is
 # not one: 第 without 页 starts an ordinal whose rest is on the next line).
 PAGE_NUMBER_LINE = re.compile(r"^\s*[-—–]*\s*(?:第\s*\d{1,4}\s*页|\d{1,4})\s*[-—–]*\s*$")
-# "- （一）…", "* 1. …": list bullets a converter put before the real numbering.
-LIST_BULLET = re.compile(r"^[ \t]*[-*•·▪●][ \t]+", re.MULTILINE)
 # A space inside a run of CJK characters: "应 急 管 理 部", "关于 加快推进".
 CJK_SPACE = re.compile(
     rf"(?<=[{CJK}，。、；：“”《》（）()])[ \t\u00a0]+(?=[{CJK}，。、；：“”《》（）()])"
@@ -115,8 +113,10 @@ INNER_PUNCTUATION = re.compile(r"[。，；,;]")
 LABEL_LINE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:：]")
 # A line ending in a date or a 文号 is a field or a signature, not a broken sentence.
 ENDS_WITH_FIELD = re.compile(r"(?:\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}|[号號])\s*$")
-# Markdown a converter left: "# 标题", "## 一、…", "> 引文"
-MARKDOWN_MARKER = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?)", re.MULTILINE)
+# What a converter put before a line's real text: Markdown ("# 标题", "## 一、…",
+# "> 引文") and list bullets before the real numbering ("- （一）…", "* 1. …"),
+# in any combination ("> - 一、…"), all at once so that cleaning twice finds none.
+LINE_MARKERS = re.compile(r"^[ \t]*(?:(?:#{1,6}|[-*•·▪●])[ \t]+|>[ \t]?)+", re.MULTILINE)
 
 
 def remove_chunk_markers(text: str) -> str:
@@ -213,12 +213,8 @@ def remove_page_number_lines(text: str) -> str:
     return "\n".join(line for line in text.split("\n") if not PAGE_NUMBER_LINE.match(line))
 
 
-def remove_markdown_markers(text: str) -> str:
-    return MARKDOWN_MARKER.sub("", text)
-
-
-def remove_list_bullets(text: str) -> str:
-    return LIST_BULLET.sub("", text)
+def remove_line_markers(text: str) -> str:
+    return LINE_MARKERS.sub("", text)
 
 
 def remove_cjk_spaces(text: str) -> str:
@@ -274,8 +270,7 @@ def clean(text: str) -> str:
         map_radicals,
         remove_pinyin,
         normalize_width,
-        remove_markdown_markers,
-        remove_list_bullets,
+        remove_line_markers,
         remove_page_number_lines,
         remove_cjk_spaces,
         join_broken_lines,
