@@ -40,7 +40,9 @@ INLINE_ITEM = re.compile(r"(?<=[。；！？])\s*(?=\d{1,2}[.．](?!\d)|[（(]\d
 ARTICLE_AFTER_HEADING = re.compile(
     rf"(第[{CN_NUMBER}]+[章节][^\s。，；第]{{1,20}}?)(?=第[{CN_NUMBER}]+条)"
 )
-SENTENCE = re.compile(r"[^。！？；]+[。！？；]?")
+# A sentence keeps every stop that ends it ("……吗？！"); stops with no text
+# before them are a sentence of their own rather than lost.
+SENTENCE = re.compile(r"[^。！？；]+[。！？；]*|[。！？；]+")
 # A heading carries no sentence: short and without a full stop.
 MAX_HEADING = 40
 # Unnumbered paragraphs longer than this are split at sentence ends.

@@ -259,6 +259,7 @@ def test_artifacts_go_and_every_ideograph_of_the_text_stays(case):
 @BOUNDED
 @given(texts)
 @example("第一条 为了规范数据处理活动。\n第二条 本条例适用于本市。")
+@example("第0条\n000。；0")  # the second of two stops was dropped
 def test_every_clause_comes_from_the_body(text):
     for draft in split_documents(clean(text), "any.txt"):
         extract_metadata(draft)
