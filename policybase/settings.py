@@ -55,6 +55,7 @@ def _development_secret_key() -> str:
     # production sets SECRET_KEY in the environment.
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
+        key_file.touch(mode=0o600)  # readable by the data dir's owner only
         key_file.write_text(get_random_secret_key())
     return key_file.read_text().strip()
 
@@ -90,9 +91,28 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "policybase.headers.content_security_policy",
     # Records who made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+# Served over HTTPS (POLICYBASE_HTTPS=1, the production setting): cookies only
+# over TLS, plain HTTP redirected, HSTS. /healthz stays reachable over plain
+# HTTP for monitors on the machine. Behind a proxy that terminates TLS, set
+# POLICYBASE_BEHIND_PROXY=1 so X-Forwarded-Proto says the request was secure.
+HTTPS = envbool("POLICYBASE_HTTPS")
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = envint("POLICYBASE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+# Subdomains and the preload list are on with HTTPS; a site that shares its
+# domain with plain-HTTP hosts turns them off.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("POLICYBASE_HSTS_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = envbool("POLICYBASE_HSTS_PRELOAD", HTTPS)
+if envbool("POLICYBASE_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
 
 ROOT_URLCONF = "policybase.urls"
 WSGI_APPLICATION = "policybase.wsgi.application"
