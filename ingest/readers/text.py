@@ -1,6 +1,7 @@
 """Plain text and Markdown in whatever encoding the publisher used."""
 
 import codecs
+import re
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -17,6 +18,10 @@ ASCII = bytes(range(128))
 # stray byte pasted in) is still UTF-8; text in GBK or Big5 breaks at almost
 # every non-ASCII byte when read as UTF-8.
 MAX_BROKEN_UTF8_SHARE = 0.01
+CHINESE_ENCODINGS = {"gbk", "gb2312", "gb18030", "big5", "big5hkscs", "cp950"}
+# Ideographs, CJK punctuation and full-width forms: the non-ASCII of a Chinese text.
+CHINESE_CHAR = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+MIN_CHINESE_SHARE = 0.9
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -33,12 +38,29 @@ def decode(data: bytes) -> tuple[str, str]:
         return text, "utf-8"
     # GB18030 is a superset of GBK and GB2312: decode with it when any of them is detected.
     best = from_bytes(data).best()
+    # Mostly ASCII with a few Chinese characters passes for a European code
+    # page ("Data policy 2024 … 温州市数据条例" as mac_latin2): in a Chinese
+    # knowledge base, bytes that read cleanly as Chinese GB18030 are that.
+    if (best is None or best.encoding not in CHINESE_ENCODINGS) and (
+        text := _chinese_gb18030(data)
+    ) is not None:
+        return text, "gb18030"
     if best is None:
         raise UnreadableSource(
             "无法识别文件编码：它可能不是文本文件。请确认格式，或另存为 UTF-8 文本。"
         )
     encoding = "gb18030" if best.encoding in {"gbk", "gb2312", "gb18030"} else best.encoding
     return data.decode(encoding, errors="replace"), encoding
+
+
+def _chinese_gb18030(data: bytes) -> str | None:
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    chinese = len(text) - len(CHINESE_CHAR.sub("", text))
+    return text if non_ascii and chinese >= MIN_CHINESE_SHARE * non_ascii else None
 
 
 def read_text(path: Path) -> RawText:

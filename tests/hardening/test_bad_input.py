@@ -298,6 +298,75 @@ def data_dir(tmp_path, db):
     return data_dir
 
 
+@pytest.mark.slow
+def test_a_batch_of_bad_input(tmp_path, data_dir):
+    expected = build_batch(tmp_path / "batch")
+    bad, good, duplicate = expected["bad"], expected["good"], expected["duplicate"]
+
+    status, stdout, stderr, peak = run_manage(data_dir, "ingest", tmp_path / "batch", "--json")
+
+    assert status == 1  # some files failed (DESIGN §4.1)
+    assert "Traceback" not in stderr
+    assert peak < MEMORY_LIMIT, f"peak RSS {peak / 2**20:.0f} MiB"
+    lines = [json.loads(line) for line in stdout.splitlines()]
+    by_name = {Path(line["source"]).name: line for line in lines}
+    assert len(lines) == len(by_name) == len(bad) + len(good) + 1
+
+    # One error line per bad file, saying what is wrong in Chinese.
+    errors = {name: line["error"] for name, line in by_name.items() if "error" in line}
+    assert set(errors) == set(bad)
+    for name, words in bad.items():
+        assert words in errors[name], (name, errors[name])
+        assert by_name[name]["state"] == "failed"
+        assert by_name[name]["message"] == errors[name]
+        assert "Traceback" not in errors[name]
+
+    # The jobs, as ingest_jobs reports them.
+    status, stdout, stderr, _ = run_manage(data_dir, "ingest_jobs", "--json")
+    assert status == 0, stderr
+    jobs = {Path(job["source"]).name: job for job in map(json.loads, stdout.splitlines())}
+    assert {name for name, job in jobs.items() if job["state"] == "failed"} == set(bad)
+    for name in bad:
+        assert jobs[name]["message"] == errors[name] and not jobs[name]["documents"]
+
+    # The duplicate is a job of its own that writes nothing.
+    assert jobs[duplicate]["state"] == "done"
+    assert "已入库过" in jobs[duplicate]["message"]
+    assert jobs[duplicate]["documents"] == jobs[WEBPAGE]["documents"]
+
+    # Every good file is stored under a name the database can hold, and found.
+    readable_non_utf8 = os.fsencode(NON_UTF8_NAME).decode("utf-8", "replace")
+    queries = [query for _, query in good.values()]
+    script = f"QUERIES = {queries!r}\n{REPORT}"
+    status, stdout, stderr, _ = run_manage(data_dir, "shell", "-c", script)
+    assert status == 0, stderr
+    report = json.loads(stdout)
+    documents = {d["id"]: d for d in report["documents"]}
+    for name, (title, query) in good.items():
+        stored_name = readable_non_utf8 if name == NON_UTF8_NAME else name
+        assert jobs[stored_name]["state"] == "done", jobs[stored_name]
+        ids = jobs[stored_name]["documents"]
+        assert ids, name
+        for pk in ids:
+            assert documents[pk]["source_name"] == stored_name
+            assert documents[pk]["clauses"], name
+        if title:
+            assert [documents[pk]["title"] for pk in ids] == [title]
+        assert set(report["search"][query]) & set(ids), (name, query)
+    assert "\ufffd" in readable_non_utf8
+    for document in documents.values():
+        document["source_name"].encode("utf-8")  # never a lone surrogate
+
+    (page,) = jobs["scripted.html"]["documents"]
+    clauses = "\n".join(documents[page]["clauses"])
+    assert "第一条" in clauses and "第三条" in clauses
+    for noise in PAGE_NOISE:
+        assert noise not in clauses, noise
+
+    (thousand,) = jobs["thousand_pages.pdf"]["documents"]
+    assert len(documents[thousand]["clauses"]) == 1000
+
+
 # The same failures, fast and one at a time, in-process.
 
 
@@ -360,3 +429,11 @@ def test_utf8_with_a_few_broken_bytes_is_still_read(tmp_path):
     raw = read(broken)
     assert "第二条 本办法适用于温州市行政区域内" in raw.text
     assert raw.warnings == ["有 2 处字节不是有效的 utf-8 编码，已替换为 \ufffd"]
+
+
+def test_gbk_that_is_mostly_ascii_is_read_as_chinese(tmp_path):
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(("Data policy 2024, section 1 to 40: " * 40 + "温州市数据条例").encode("gbk"))
+    raw = read(path)
+    assert raw.text.endswith("温州市数据条例")
+    assert raw.warnings == ["按 gb18030 编码读取"]
