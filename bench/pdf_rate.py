@@ -1,6 +1,6 @@
 """Pages per second of PDF ingestion, from raw text extraction to end to end.
 
-.venv/bin/python bench/pdf_rate.py [--pages 300] [--maker reportlab|chromium]
+.venv/bin/python bench/pdf_rate.py [--pages 300] [--maker reportlab|chromium] [--memory-only]
 
 Generates a policy PDF in a temp dir: a compilation of 条例, each of 章/条
 whose articles are sentences of data/labeled_clauses.tsv, each 条例 from a new
@@ -19,12 +19,14 @@ times, over all pages:
   end to end         ``manage.py ingest`` in a child process on a fresh data dir
                      (migrated and given the trained classifier beforehand):
                      read, clean, split, classify, store, index, process start
-                     included
+                     included; then the same on the first 3 pages alone, the
+                     fixed cost of any file
 
 with the machine's 1-minute load average after each (other people's work
 slows wall-clock figures; CPU seconds are less affected), the ratio of end to
-end to pypdfium2 raw, the peak memory of the reader in a child process, and
-how many articles come out exactly as the generator wrote them.
+end to pypdfium2 raw, the peak memory of the reader in a child process (all
+that --memory-only measures), and how many articles come out exactly as the
+generator wrote them.
 """
 
 import argparse
@@ -311,33 +313,46 @@ def manage(*args: str, data_dir: Path) -> None:
     subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def end_to_end(path: Path, pages: int, data_dir: Path) -> tuple[dict, int]:
+def fresh_data_dir(path: Path) -> Path:
+    """A migrated data dir holding the checkout's trained classifier (training
+    on first use takes a minute and is measured by classify_rate.py)."""
+    path.mkdir()
+    trained = REPO / "var" / "classifier.joblib"
+    if trained.exists():
+        shutil.copy(trained, path / "classifier.joblib")
+    manage("migrate", "--noinput", data_dir=path)
+    return path
+
+
+def end_to_end(label: str, path: Path, pages: int, data_dir: Path) -> tuple[dict, int]:
     """``manage.py ingest`` on the PDF, the command an operator runs; returns
     the timing and the number of clauses stored."""
     wall, cpu = time.perf_counter(), children_cpu()
     manage("ingest", str(path), data_dir=data_dir)
-    timing = report("end to end", pages, time.perf_counter() - wall, children_cpu() - cpu)
+    timing = report(label, pages, time.perf_counter() - wall, children_cpu() - cpu)
     with sqlite3.connect(data_dir / "db.sqlite3") as db:
         clauses = db.execute("SELECT count(*) FROM catalog_clause").fetchone()[0]
     return timing, clauses
 
 
-# Peak RSS of a child that imports the reader, then (with a path) reads the PDF.
-READER_RSS = """
-import resource, sys
+# Peak RSS (VmHWM, in kB) of a child that imports the reader, then (given a
+# path) reads the PDF. Not ru_maxrss: Linux carries that over from the parent
+# through fork and exec, and this parent has held pdfplumber's hundreds of MB.
+READER_PEAK = """
+import re, sys
 from pathlib import Path
 from ingest.readers.pdf import read_pdf
 if len(sys.argv) > 1:
     read_pdf(Path(sys.argv[1]))
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(re.search(r"VmHWM:\\s+(\\d+)", Path("/proc/self/status").read_text())[1])
 """
 
 
 def reader_memory_mb(path: Path) -> tuple[float, float]:
-    """The reader's peak RSS before and after reading, in MB (Linux: KiB)."""
+    """The reader's peak RSS in MB, after its imports and after reading ``path``."""
 
     def peak(*args: str) -> float:
-        command = [sys.executable, "-c", READER_RSS, *args]
+        command = [sys.executable, "-c", READER_PEAK, *args]
         out = subprocess.run(command, cwd=REPO, check=True, capture_output=True, text=True)
         return int(out.stdout) / 1024
 
@@ -365,6 +380,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--maker", choices=["reportlab", "chromium"], default="reportlab")
+    parser.add_argument(
+        "--memory-only",
+        action="store_true",
+        help="only the reader's peak memory (e.g. 1,000 pages)",
+    )
     args = parser.parse_args()
     # pdfminer warns about every Chromium font subset without a FontBBox; printing
     # thousands of warnings would be timed too.
@@ -381,29 +401,28 @@ def main() -> None:
             f"{args.maker}: {pages} pages, {written} articles begun, "
             f"{path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - start:.1f} s"
         )
-        # The classifier is trained on first use (a minute, measured by
-        # classify_rate.py): the checkout's trained one is copied in.
-        data_dir = folder / "data"
-        data_dir.mkdir()
-        trained = REPO / "var" / "classifier.joblib"
-        if trained.exists():
-            shutil.copy(trained, data_dir / "classifier.joblib")
-        manage("migrate", "--noinput", data_dir=data_dir)
+        warm = first_pages(path, 3)
+        before, after = reader_memory_mb(path)
+        print(f"reader peak RSS: {before:.0f} MB after imports, {after:.0f} MB after {pages} pages")
+        if args.memory_only:
+            return
+        data_dir = fresh_data_dir(folder / "data")
         os.environ["POLICYBASE_DATA_DIR"] = str(data_dir)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "policybase.settings")
         import django
 
         django.setup()
 
-        warm = first_pages(path, 3)
         results, outputs = [], {}
         for label, run, repeat in METHODS:
             run(warm)
             timing, outputs[label] = timed(label, pages, lambda run=run: run(path), repeat)
             results.append(timing)
-        timing, clauses = end_to_end(path, pages, data_dir)
+        timing, clauses = end_to_end("end to end", path, pages, data_dir)
         results.append(timing)
-        before, after = reader_memory_mb(path)
+        # What any file costs: starting Django, loading the classifier and
+        # jieba's dictionary, opening the index.
+        fixed, _ = end_to_end("end to end, 3 pages", warm, 3, fresh_data_dir(folder / "data3"))
 
     print()
     print(f"| step | pages/s | s for {pages} pages | CPU pages/s | load (1 min) |")
@@ -413,6 +432,7 @@ def main() -> None:
             f"| {row['label']} | {pages / row['wall']:.1f} | {row['wall']:.2f} | "
             f"{pages / row['cpu']:.1f} | {row['load']:.1f} |"
         )
+    print(f"| end to end, 3 pages | | {fixed['wall']:.2f} (for 3) | | {fixed['load']:.1f} |")
     print()
     rate = {row["label"]: row for row in results}
     raw, e2e = rate["pypdfium2 raw"], rate["end to end"]
@@ -420,7 +440,11 @@ def main() -> None:
         f"end to end / pypdfium2 raw: {raw['wall'] / e2e['wall']:.2f} "
         f"(CPU time: {raw['cpu'] / e2e['cpu']:.2f}); {clauses} clauses stored"
     )
-    print(f"reader peak RSS: {before:.0f} MB after imports, {after:.0f} MB after {pages} pages")
+    marginal = (e2e["cpu"] - fixed["cpu"]) / (pages - 3)
+    print(
+        f"without the 3-page run's fixed cost (CPU): {1 / marginal:.1f} pages/s, "
+        f"{raw['cpu'] / pages / marginal:.2f} of pypdfium2 raw"
+    )
     found, exact = faithful_articles(outputs["parse"])
     print(f"articles: {found} read, {exact} exactly as written ({exact / max(found, 1):.1%})")
 
