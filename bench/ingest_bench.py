@@ -13,9 +13,11 @@ the application's model, then in a fresh data dir under var/bench/:
   index    ``apply_index_changes`` with each held-back task's arguments, in
            order: exactly what the task does after each file's commit
 
-and prints clauses per second of each and of both together, with the peak RSS
-of this process after each step. The data dir it fills,
-var/bench/corpus-N, is the one bench/search_bench.py searches. ``--bulk-index
+and prints clauses per second of each and of both together, by the clock and
+by this process's CPU time (the machine is shared: the clock counts the other
+processes' load too), with the peak RSS of this process after each step. The
+data dir it fills, var/bench/corpus-N unless ``--data-dir`` says otherwise, is
+the one bench/search_bench.py searches. ``--bulk-index
 C`` indexes in commits of C clauses instead (bench/reindex.py): far fewer
 segment merges, for corpora too large to index file by file in the time at hand. ``--end-to-end N`` also writes N clauses as
 text files and times ``manage.py ingest`` on them in a child process (read,
@@ -73,7 +75,7 @@ def store_then_index(clauses: int, data_dir: Path, bulk: int = 0) -> dict:
     categorize(list(generate_corpus.generate(10)))  # load the model outside the timings
     pending: list[tuple] = []
     update_index.delay = lambda *args: pending.append(args)
-    classify_s = store_s = 0.0
+    classify_s = store_s = store_cpu = 0.0
     documents = 0
     try:
         # Batch by batch, as files come in: memory holds one file's drafts.
@@ -83,27 +85,30 @@ def store_then_index(clauses: int, data_dir: Path, bulk: int = 0) -> dict:
             started = time.perf_counter()
             categorize(batch)
             classify_s += time.perf_counter() - started
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             store_file(path, batch)
             store_s += time.perf_counter() - started
+            store_cpu += time.process_time() - cpu
             documents += len(batch)
     finally:
         del update_index.delay  # the class's own again
     store_rss = peak_rss_mb()
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     if bulk:
-        index_s = reindex.index_all(bulk, progress=lambda line: print(line, flush=True))
+        reindex.index_all(bulk, progress=lambda line: print(line, flush=True))
     else:
         for document_ids, removed_clause_ids in pending:
             apply_index_changes(document_ids, removed_clause_ids)
-        index_s = time.perf_counter() - started
+    index_s, index_cpu = time.perf_counter() - started, time.process_time() - cpu
     return {
         "clauses": clauses,
         "documents": documents,
         "classify_s": classify_s,
         "store_s": store_s,
+        "store_cpu_s": store_cpu,
         "index_s": index_s,
+        "index_cpu_s": index_cpu,
         "store_rss": store_rss,
         "index_rss": peak_rss_mb(),
     }
@@ -138,6 +143,11 @@ def main():
         metavar="CLAUSES",
         help="index in commits of this many clauses instead of one per file (bench/reindex.py)",
     )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="fill this data dir instead of var/bench/corpus-N (which a search bench may be using)",
+    )
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}", flush=True)
     if args.end_to_end:
@@ -148,20 +158,24 @@ def main():
             f"{e2e['clauses'] / e2e['seconds']:,.0f} clauses/s, peak RSS {e2e['rss']:.0f} MB",
             flush=True,
         )
-    data_dir = fresh_dir(corpus_dir(args.clauses))
+    data_dir = fresh_dir(args.data_dir or corpus_dir(args.clauses))
     generate_corpus.setup_django(data_dir)
     r = store_then_index(args.clauses, data_dir, args.bulk_index)
     (data_dir / COMPLETE).write_text(json.dumps(r, indent=1))
     n = r["clauses"]
     both = r["store_s"] + r["index_s"]
     print(f"{n:,} clauses in {r['documents']:,} documents")
-    print("| step | seconds | clauses/s | peak RSS after (MB) |")
-    print("|---|---:|---:|---:|")
-    print(f"| classify | {r['classify_s']:.1f} | {n / r['classify_s']:,.0f} | |")
-    print(f"| store | {r['store_s']:.1f} | {n / r['store_s']:,.0f} | {r['store_rss']:.0f} |")
+    both_cpu = r["store_cpu_s"] + r["index_cpu_s"]
     index = f"index, commits of {args.bulk_index:,}" if args.bulk_index else "index"
-    print(f"| {index} | {r['index_s']:.1f} | {n / r['index_s']:,.0f} | {r['index_rss']:.0f} |")
-    print(f"| store + index | {both:.1f} | {n / both:,.0f} | |")
+    print("| step | seconds | clauses/s | CPU seconds | clauses/CPU s | peak RSS after (MB) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    print(f"| classify | {r['classify_s']:.1f} | {n / r['classify_s']:,.0f} | | | |")
+    for step, wall, cpu, rss in (
+        ("store", r["store_s"], r["store_cpu_s"], f"{r['store_rss']:.0f}"),
+        (index, r["index_s"], r["index_cpu_s"], f"{r['index_rss']:.0f}"),
+        ("store + index", both, both_cpu, ""),
+    ):
+        print(f"| {step} | {wall:.1f} | {n / wall:,.0f} | {cpu:.1f} | {n / cpu:,.0f} | {rss} |")
     print(f"load average after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
 
 
