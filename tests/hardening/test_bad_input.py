@@ -28,7 +28,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from ingest.readers import read
+from ingest.drafts import UnreadableSource
+from ingest.readers import MAX_TEXT_BYTES, read
 
 from ..conftest import seed_path
 
@@ -437,3 +438,13 @@ def test_gbk_that_is_mostly_ascii_is_read_as_chinese(tmp_path):
     raw = read(path)
     assert raw.text.endswith("温州市数据条例")
     assert raw.warnings == ["按 gb18030 编码读取"]
+
+
+def test_a_text_file_beyond_the_limit_is_refused_before_it_is_read(tmp_path):
+    for name in ("huge.txt", "huge"):  # named, and found by sniffing its first bytes
+        path = tmp_path / name
+        with path.open("wb") as handle:
+            handle.write("某市数据条例\n".encode())
+            handle.truncate(MAX_TEXT_BYTES + 1)  # sparse: no disk, no time
+        with pytest.raises(UnreadableSource, match="文件过大（64 MB）"):
+            read(path)
