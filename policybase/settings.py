@@ -160,7 +160,9 @@ HAYSTACK_SILENTLY_FAIL = False  # read by haystack's backends as connection opti
 HAYSTACK_CONNECTIONS["default"]["SILENTLY_FAIL"] = False
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Celery's eager calls still take a producer from the pool; naming a host
+# spares every ingest kombu's "No hostname was supplied" warning.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 # Without a broker the embedded default runs every task in-process.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
