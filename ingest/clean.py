@@ -116,7 +116,8 @@ ENDS_WITH_FIELD = re.compile(r"(?:\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}|[号號])\
 # What a converter put before a line's real text: Markdown ("# 标题", "## 一、…",
 # "> 引文") and list bullets before the real numbering ("- （一）…", "* 1. …"),
 # in any combination ("> - 一、…"), all at once so that cleaning twice finds none.
-LINE_MARKERS = re.compile(r"^[ \t]*(?:(?:#{1,6}|[-*•·▪●])[ \t]+|>[ \t]?)+", re.MULTILINE)
+# Any space but a line break may precede them ("\xa0- （一）" from a web page).
+LINE_MARKERS = re.compile(r"^[^\S\n]*(?:(?:#{1,6}|[-*•·▪●])[ \t]+|>[ \t]?)+", re.MULTILINE)
 
 
 def remove_chunk_markers(text: str) -> str:

@@ -190,6 +190,8 @@ def test_decoding_bytes_gives_text_or_says_why(data):
 @given(texts)
 @example("# >")  # a quote marker behind a heading marker
 @example("- # 一、总则")
+@example("\x85>")  # a marker behind a space that only stripping the line removes
+@example("\xa0- （一）加强数据安全")
 def test_cleaning_is_idempotent(text):
     once = clean(text)
     assert clean(once) == once
