@@ -113,6 +113,12 @@ INNER_PUNCTUATION = re.compile(r"[。，；,;]")
 LABEL_LINE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:：]")
 # A line ending in a date or a 文号 is a field or a signature, not a broken sentence.
 ENDS_WITH_FIELD = re.compile(r"(?:\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}|[号號])\s*$")
+# Line breaks other than "\n": a lone "\r", the form feed that separates pages in
+# pdftotext output, Unicode's line and paragraph separators.
+LINE_BREAK = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# The other control characters carry no text; NUL cannot even be stored in
+# PostgreSQL text ("A string literal cannot contain NUL characters").
+CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f]")
 # What a converter put before a line's real text: Markdown ("# 标题", "## 一、…",
 # "> 引文") and list bullets before the real numbering ("- （一）…", "* 1. …"),
 # in any combination ("> - 一、…"), all at once so that cleaning twice finds none.
@@ -263,9 +269,14 @@ def _numbered_paragraph(line: str) -> bool:
     )
 
 
+def normalize_controls(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\ufeff", "")
+    return CONTROL.sub("", LINE_BREAK.sub("\n", text))
+
+
 def clean(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     for step in (
+        normalize_controls,
         remove_chunk_markers,
         remove_glued_page_numbers,
         map_radicals,

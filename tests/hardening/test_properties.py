@@ -207,6 +207,17 @@ def test_cleaning_keeps_every_ideograph_but_those_of_page_numbers(text):
     assert set(Counter(before) - Counter(after)) <= {"第", "页"}
 
 
+# What PostgreSQL text cannot hold (NUL) and what no clause should (other controls).
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
+
+
+@BOUNDED
+@given(texts)
+@example("第一条 数据\x00安全。\x0c第二条")
+def test_cleaned_text_holds_no_control_character(text):
+    assert not CONTROL_CHARS.search(clean(text))
+
+
 def is_subsequence(short: list, long: list) -> bool:
     remaining = iter(long)
     return all(item in remaining for item in short)
