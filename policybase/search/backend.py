@@ -9,14 +9,22 @@ Facets are counted from a column of each keyword field's values per document.
 Without it Whoosh rebuilds every document's values from the postings of every
 facet field on every search, which costs as much for a query with three hits
 as for one with all of them and grows with the index (bench/RESULTS.md).
+
+Searches haystack would hand to Whoosh's collectors run over arrays instead
+(``arrays``): the same hits, counts, facets and order, without Python work per
+hit. What each segment's arrays hold is kept as long as the segment lives.
 """
 
 import logging
+import math
 
+from haystack.backends import log_query
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from haystack.exceptions import SearchBackendError
 from whoosh import columns
 from whoosh.fields import KEYWORD
 
+from . import arrays
 from .analyzer import ChineseTokenizer
 
 log = logging.getLogger(__name__)
@@ -94,7 +102,129 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
             # Clauses are all the index holds: haystack's narrowing to the model
             # would run one more search over every entry and filter out nothing.
             kwargs.update(models=None, limit_to_registered_models=False)
+            if not any(kwargs.get(name) for name in UNSUPPORTED_ARGUMENTS):
+                try:
+                    return self._search_arrays(query_string, **kwargs)
+                except arrays.Unsupported as why:
+                    log.debug("searching with Whoosh's collectors: %s", why)
         return super().search(query_string, **kwargs)
+
+    @log_query
+    def _search_arrays(
+        self, query_string, sort_by=None, start_offset=0, end_offset=None, facets=None, **kwargs
+    ):
+        """haystack's ``search`` answer, computed by ``arrays``; the empty answers
+        are the ones haystack gives in the same cases."""
+        if not self.setup_complete:
+            self.setup()
+        if len(query_string) <= 1 and query_string != "*":
+            return {"results": [], "hits": 0}
+        sort_fields, reverse = _sort_order(sort_by)
+        searcher = self.index.searcher()
+        try:
+            return self._answer(
+                searcher,
+                query_string,
+                sort_fields,
+                reverse,
+                start_offset,
+                end_offset,
+                facets,
+                kwargs,
+            )
+        finally:
+            searcher.close()
+
+    def _answer(
+        self, searcher, query_string, sort_fields, reverse, start_offset, end_offset, facets, kwargs
+    ):
+        if not searcher.doc_count():
+            return {"results": [], "hits": 0, "spelling_suggestion": None}
+        parsed = self.parser.parse(query_string)
+        if parsed is None:
+            return {"results": [], "hits": 0}
+        segments = self._segments(searcher)
+        matches = [arrays.evaluate(parsed, segment, not sort_fields) for segment in segments]
+        total = sum(len(found.ids) for found in matches)
+        page_num, page_length = self.calculate_page(start_offset, end_offset)
+        # Whoosh clamps a page past the end to the last one, and haystack then
+        # answers "nothing" (also for no hits at all: page 0 of 0).
+        if min(math.ceil(total / page_length), page_num) < page_num:
+            return {"results": [], "hits": 0, "spelling_suggestion": None}
+        first = (page_num - 1) * page_length
+        hits = arrays.ranked(segments, matches, sort_fields, reverse, first + page_length)[first:]
+        groups = {name: arrays.facet_counts(segments, matches, name) for name in facets or ()}
+        return self._process_results(
+            _Page(searcher, hits, total, groups),
+            query_string=query_string,
+            result_class=kwargs.get("result_class"),
+            facet_types=dict.fromkeys(facets or (), "fields"),
+        )
+
+    def _segments(self, searcher) -> list[arrays.Segment]:
+        caches = getattr(self, "_segment_caches", {})
+        segments, kept = [], {}
+        for leaf, offset in searcher.leaf_searchers():
+            key = leaf.reader().segment().segment_id()
+            kept[key] = caches.get(key) or arrays.SegmentCache()
+            segments.append(arrays.Segment(leaf, offset, kept[key], searcher.weighting))
+        # Segments merged away take their arrays with them.
+        self._segment_caches = kept
+        return segments
+
+
+# Search arguments ``arrays`` does not handle: haystack and Whoosh answer those.
+UNSUPPORTED_ARGUMENTS = (
+    "highlight",
+    "date_facets",
+    "query_facets",
+    "narrow_queries",
+    "spelling_query",
+    "within",
+    "dwithin",
+    "distance_point",
+    "models",
+    "boost",
+)
+
+
+def _sort_order(sort_by) -> tuple[list[str], bool]:
+    """Index fields and direction, by haystack's rules: one direction for all,
+    set by the first field."""
+    if not sort_by:
+        return [], False
+    descending = [name.startswith("-") for name in sort_by]
+    if any(descending) and not all(descending):
+        raise SearchBackendError(
+            "Whoosh requires all order_by fields to use the same sort direction"
+        )
+    return [name.lstrip("-") for name in sort_by], descending[0]
+
+
+class _Page:
+    """What haystack's ``_process_results`` reads of a Whoosh results page."""
+
+    def __init__(self, searcher, hits, total, groups):
+        self._searcher = searcher
+        self._hits = hits
+        self._total = total
+        self.results = self
+        self._groups = groups
+
+    def __len__(self):
+        return self._total
+
+    def __iter__(self):
+        return (self._searcher.stored_fields(docnum) for docnum, _ in self._hits)
+
+    def score(self, n):
+        return self._hits[n][1]
+
+    def facet_names(self):
+        return list(self._groups)
+
+    def groups(self, name):
+        return dict(self._groups[name])
 
 
 class ChineseWhooshEngine(WhooshEngine):
