@@ -12,11 +12,14 @@ as for one with all of them and grows with the index (bench/RESULTS.md).
 
 Searches haystack would hand to Whoosh's collectors run over arrays instead
 (``arrays``): the same hits, counts, facets and order, without Python work per
-hit. What each segment's arrays hold is kept as long as the segment lives.
+hit. One searcher stays open per backend (haystack keeps one backend per
+thread) and is refreshed only when the index changed; what each segment's
+arrays hold is kept as long as the segment lives.
 """
 
 import logging
 import math
+import os
 
 from haystack.backends import log_query
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
@@ -120,24 +123,7 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
         if len(query_string) <= 1 and query_string != "*":
             return {"results": [], "hits": 0}
         sort_fields, reverse = _sort_order(sort_by)
-        searcher = self.index.searcher()
-        try:
-            return self._answer(
-                searcher,
-                query_string,
-                sort_fields,
-                reverse,
-                start_offset,
-                end_offset,
-                facets,
-                kwargs,
-            )
-        finally:
-            searcher.close()
-
-    def _answer(
-        self, searcher, query_string, sort_fields, reverse, start_offset, end_offset, facets, kwargs
-    ):
+        searcher = self._open_searcher()
         if not searcher.doc_count():
             return {"results": [], "hits": 0, "spelling_suggestion": None}
         parsed = self.parser.parse(query_string)
@@ -160,6 +146,32 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
             result_class=kwargs.get("result_class"),
             facet_types=dict.fromkeys(facets or (), "fields"),
         )
+
+    def _open_searcher(self):
+        """This backend's searcher, reopened when the index changed since."""
+        version = self._index_version()
+        opened = getattr(self, "_opened", None)
+        if opened and opened[0] is self.index and opened[1] == version:
+            return opened[2]
+        if opened:
+            opened[2].close()
+        # A new searcher, not Whoosh's refresh(): that one reuses the readers of
+        # segments whose deletions changed, and keeps merged-away segments.
+        searcher = self.index.searcher()
+        self._opened = (self.index, version, searcher)
+        return searcher
+
+    def _index_version(self):
+        # The generation alone repeats when the index is deleted and created
+        # again (rebuild_index in another process): the table of contents'
+        # file identity does not.
+        generation = self.index.latest_generation()
+        toc = os.path.join(self.path, f"_{self.index.indexname}_{generation}.toc")
+        try:
+            stat = os.stat(toc)
+        except (OSError, TypeError):
+            return (generation,)
+        return (generation, stat.st_ino, stat.st_mtime_ns)
 
     def _segments(self, searcher) -> list[arrays.Segment]:
         caches = getattr(self, "_segment_caches", {})
