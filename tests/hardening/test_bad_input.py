@@ -341,7 +341,7 @@ def test_a_batch_of_bad_input(tmp_path, data_dir):
     script = f"QUERIES = {queries!r}\n{REPORT}"
     status, stdout, stderr, _ = run_manage(data_dir, "shell", "-c", script)
     assert status == 0, stderr
-    report = json.loads(stdout)
+    report = json.loads(stdout.splitlines()[-1])  # after the shell's notes on its imports
     documents = {d["id"]: d for d in report["documents"]}
     for name, (title, query) in good.items():
         stored_name = readable_non_utf8 if name == NON_UTF8_NAME else name
