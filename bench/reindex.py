@@ -5,7 +5,8 @@
 For a benchmark corpus indexed by an older version of the backend (before
 facet columns): ``ingest_bench.py`` would store and index it all again, one
 commit per file; this writes the clauses of ``ClauseIndex.index_queryset`` in
-batches of ``--batch`` clauses, one commit each, under the index's write lock.
+batches of ``--batch`` clauses, one commit each, under the index's write lock
+(``policybase.search.indexing.rebuild_index``).
 """
 
 import argparse
@@ -31,21 +32,14 @@ def main():
 
 def index_all(batch: int, progress=print) -> float:
     """Clear the index and write every clause in batches; returns the seconds taken."""
-    from haystack import connections
+    from policybase.search.indexing import rebuild_index
 
-    from policybase.catalog.models import Clause
-    from policybase.search.indexing import clear_index, index_write_lock
+    started = time.perf_counter()
 
-    clear_index()
-    index = connections["default"].get_unified_index().get_index(Clause)
-    backend = connections["default"].get_backend()
-    clauses = index.index_queryset()
-    total, started = clauses.count(), time.perf_counter()
-    with index_write_lock():
-        for start in range(0, total, batch):
-            backend.update(index, list(clauses[start : start + batch]))
-            done = min(start + batch, total)
-            progress(f"  {done:,} clauses, {time.perf_counter() - started:.0f} s")
+    def report(written):
+        progress(f"  {written:,} clauses, {time.perf_counter() - started:.0f} s")
+
+    total = rebuild_index(batch, progress=report)
     seconds = time.perf_counter() - started
     progress(f"{total:,} clauses indexed in {seconds:.0f} s: {total / seconds:,.0f} clauses/s")
     return seconds

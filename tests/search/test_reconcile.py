@@ -13,6 +13,7 @@ from policybase.search.indexing import (
     IndexLockTimeout,
     apply_index_changes,
     index_write_lock,
+    rebuild_index,
 )
 from policybase.search.query import Filters, search
 
@@ -102,3 +103,21 @@ def test_writers_wait_for_each_other_and_give_up_after_the_timeout(ingested):
     apply_index_changes([ingested.pk], [])  # waits its turn, then writes
     holder.join()
     assert reconcile("--dry-run")["missing"] == 0
+
+
+def test_a_rebuilt_index_holds_every_visible_clause_once(ingested):
+    clauses = ingested.clauses.count()
+    Clause.objects.filter(pk=ingested.clauses.first().pk).update(
+        text="第一条 对算力券给予专项补贴。"
+    )
+    # Commits of seven clauses: the last one is partial.
+    assert rebuild_index(batch=7) == clauses
+    assert reconcile("--dry-run") == {
+        "expected": clauses,
+        "indexed": clauses,
+        "missing": 0,
+        "stale": 0,
+        "extra": 0,
+        "dry_run": True,
+    }
+    assert search("算力券", Filters()).count == 1
