@@ -15,13 +15,19 @@ module does not know raise ``Unsupported``, and the caller lets Whoosh run them.
 """
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import reduce
+from itertools import accumulate
+from pickle import loads
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.formats import Positions
 from whoosh.scoring import BM25FScorer, bm25
+from whoosh.system import _INT_SIZE
 from whoosh.util import make_binary_tree
 from whoosh.util.numeric import byte_to_length
 
@@ -44,9 +50,63 @@ class Matches:
 
 @dataclass
 class Postings:
+    """A term's postings in one segment, deleted documents included."""
+
     ids: np.ndarray
     weights: np.ndarray
-    values: list | None = None
+    # Every posting's positions, flattened: posting i has
+    # positions[offsets[i]:offsets[i + 1]]. Decoded on the first phrase check.
+    offsets: np.ndarray | None = None
+    positions: np.ndarray | None = None
+
+    @property
+    def nbytes(self) -> int:
+        arrays_ = (self.ids, self.weights, self.offsets, self.positions)
+        return sum(a.nbytes for a in arrays_ if a is not None)
+
+
+NO_POSTINGS = Postings(EMPTY_IDS, np.zeros(0), np.zeros(1, dtype=np.int64), EMPTY_IDS)
+
+
+class PostingsCache:
+    """Decoded postings kept between searches, least recently used out first.
+
+    Whoosh stores postings as zlib-compressed pickles of 128 postings; reading
+    the 90,000 postings of a common character (数) is most of a search's time,
+    and the same few thousand characters make up nearly every query. Entries
+    belong to a segment, which never changes: they need no invalidation, and
+    those of merged-away segments age out.
+    """
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.used = 0
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key) -> Postings | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key, postings: Postings) -> None:
+        with self._lock:
+            if key in self._entries:
+                self.used -= self._entries.pop(key).nbytes
+            size = postings.nbytes
+            if size > self.budget:
+                return
+            self._entries[key] = postings
+            self.used += size
+            while self.used > self.budget:
+                _, dropped = self._entries.popitem(last=False)
+                self.used -= dropped.nbytes
+
+
+# About 40 common characters' postings at 100k clauses, 15 at 300k (bench/RESULTS.md).
+POSTINGS = PostingsCache(budget=64 * 2**20)
 
 
 @dataclass
@@ -54,6 +114,7 @@ class SegmentCache:
     """What never changes in a segment: facet values and sort keys per document,
     field lengths. Deletions are applied to postings, not here."""
 
+    segment_id: str
     facets: dict = field(default_factory=dict)
     sort_keys: dict = field(default_factory=dict)
     lengths: dict = field(default_factory=dict)
@@ -78,28 +139,41 @@ class Segment:
     def live(self) -> np.ndarray:
         return np.setdiff1d(np.arange(self.doc_count, dtype=np.int64), self.deleted, True)
 
-    def postings(self, fieldname: str, btext: bytes, values: bool = False) -> Postings:
-        """A term's postings without deleted documents (what Whoosh's matcher yields)."""
+    def postings(self, fieldname: str, btext: bytes, positions: bool = False) -> Postings:
+        """A term's postings, deleted documents included, with their positions when
+        asked for."""
         if (fieldname, btext) not in self.reader:
-            return Postings(EMPTY_IDS, np.zeros(0), [] if values else None)
-        matcher = self.reader._terms.matcher(fieldname, btext, self.reader.schema[fieldname].format)
-        ids, weights, vals = [], [], []
+            return NO_POSTINGS
+        key = (self.cache.segment_id, fieldname, btext)
+        found = POSTINGS.get(key)
+        if found is None or (positions and found.positions is None):
+            found = self._read_postings(fieldname, btext, positions)
+            POSTINGS.put(key, found)
+        return found
+
+    def _read_postings(self, fieldname, btext, positions) -> Postings:
+        format_ = self.reader.schema[fieldname].format
+        matcher = self.reader._terms.matcher(fieldname, btext, format_)
+        ids, weights, values = [], [], []
         while not matcher._atend:
             matcher._read_ids()
             matcher._read_weights()
             ids.append(np.asarray(matcher._ids, dtype=np.int64))
             weights.append(np.asarray(matcher._weights, dtype=np.float64))
-            if values:
+            if positions:
                 matcher._read_values()
-                vals.extend(matcher._values)
+                values.extend(matcher._values)
             matcher._next_block()
-        result = Postings(np.concatenate(ids), np.concatenate(weights), vals if values else None)
-        if len(self.deleted):
-            keep = ~np.isin(result.ids, self.deleted)
-            result.ids, result.weights = result.ids[keep], result.weights[keep]
-            if values:
-                result.values = [v for v, k in zip(vals, keep, strict=True) if k]
-        return result
+        found = Postings(np.concatenate(ids), np.concatenate(weights))
+        if positions:
+            found.offsets, found.positions = _decode_positions(values, format_)
+        return found
+
+    def live_ids(self, postings: Postings) -> np.ndarray:
+        """The documents of ``postings`` that are not deleted (what Whoosh's matcher yields)."""
+        if not len(self.deleted):
+            return postings.ids
+        return postings.ids[~np.isin(postings.ids, self.deleted)]
 
     def field_lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length of ``fieldname`` as BM25F sees it (1 when unknown)."""
@@ -115,14 +189,16 @@ class Segment:
             cached = self.cache.lengths[fieldname] = table.astype(np.int32)[raw]
         return cached
 
-    def bm25(self, fieldname: str, btext: bytes, postings: Postings, at: np.ndarray) -> np.ndarray:
-        """Whoosh's BM25F score of the term for the postings at indexes ``at``."""
+    def bm25(self, fieldname: str, btext: bytes, postings: Postings, ids: np.ndarray):
+        """Whoosh's BM25F score of the term in each of the documents ``ids``."""
+        if not len(ids):
+            return np.zeros(0)
         scorer = self.weighting.scorer(self.searcher, fieldname, btext)
         if not isinstance(scorer, BM25FScorer) or not self.reader.schema[fieldname].scorable:
             raise Unsupported(f"scoring {type(scorer).__name__} on {fieldname}")
-        ids = postings.ids[at]
+        weights = postings.weights[np.searchsorted(postings.ids, ids)]
         lengths = self.field_lengths(fieldname)[ids]
-        return bm25(scorer.idf, postings.weights[at], lengths, scorer.avgfl, scorer.B, scorer.K1)
+        return bm25(scorer.idf, weights, lengths, scorer.avgfl, scorer.B, scorer.K1)
 
     def facet(self, fieldname: str):
         """(values, per-document value codes in CSR form) of a keyword field."""
@@ -131,7 +207,7 @@ class Segment:
             schema_field = self.reader.schema[fieldname]
             values, docs, codes = [], [], []
             for btext in schema_field.sortable_terms(self.reader, fieldname):
-                ids = self._all_postings_ids(fieldname, btext)
+                ids = self._read_postings(fieldname, btext, positions=False).ids
                 docs.append(ids)
                 codes.append(np.full(len(ids), len(values), dtype=np.int64))
                 values.append(schema_field.from_bytes(btext))
@@ -144,16 +220,6 @@ class Segment:
             cached = (values, indptr, codes[order].astype(np.int32))
             self.cache.facets[fieldname] = cached
         return cached
-
-    def _all_postings_ids(self, fieldname, btext) -> np.ndarray:
-        # Deleted documents included: the facet arrays outlive deletions.
-        matcher = self.reader._terms.matcher(fieldname, btext, self.reader.schema[fieldname].format)
-        ids = []
-        while not matcher._atend:
-            matcher._read_ids()
-            ids.append(np.asarray(matcher._ids, dtype=np.int64))
-            matcher._next_block()
-        return np.concatenate(ids) if ids else EMPTY_IDS
 
     def sort_key(self, fieldname: str) -> np.ndarray:
         cached = self.cache.sort_keys.get(fieldname)
@@ -197,9 +263,8 @@ def _term(q, segment, scored) -> Matches:
     if btext is None or (q.fieldname, btext) not in segment.reader:
         return Matches(EMPTY_IDS, np.zeros(0) if scored else None)
     postings = segment.postings(q.fieldname, btext)
-    every = np.arange(len(postings.ids))
-    scores = segment.bm25(q.fieldname, btext, postings, every) if scored else None
-    return Matches(postings.ids, scores)
+    ids = segment.live_ids(postings)
+    return Matches(ids, segment.bm25(q.fieldname, btext, postings, ids) if scored else None)
 
 
 def _phrase(q, segment, scored) -> Matches:
@@ -215,8 +280,10 @@ def _phrase(q, segment, scored) -> Matches:
     words = [_to_bytes(segment, q.fieldname, word) for word in q.words]
     if any(w is None or (q.fieldname, w) not in segment.reader for w in words):
         return Matches(EMPTY_IDS, np.zeros(0) if scored else None)
-    postings = [segment.postings(q.fieldname, w, values=len(words) > 1) for w in words]
-    candidates = reduce(lambda a, b: np.intersect1d(a, b, True), (p.ids for p in postings))
+    postings = [segment.postings(q.fieldname, w) for w in words]
+    candidates = reduce(
+        lambda a, b: np.intersect1d(a, b, True), (segment.live_ids(p) for p in postings)
+    )
     if len(words) > 1:
         confirmed = EMPTY_IDS
         if all(CJK_CHAR.fullmatch(word) for word in q.words):
@@ -225,41 +292,68 @@ def _phrase(q, segment, scored) -> Matches:
                 word_ids = segment.postings(q.fieldname, whole).ids
                 confirmed = np.intersect1d(candidates, word_ids, True)
         unsure = np.setdiff1d(candidates, confirmed, True)
-        found = _check_positions(unsure, postings, segment.reader.schema[q.fieldname].format)
-        candidates = np.union1d(confirmed, found)
+        if len(unsure):
+            with_positions = [segment.postings(q.fieldname, w, positions=True) for w in words]
+            found = _consecutive(unsure, with_positions)
+            candidates = np.union1d(confirmed, found)
     scores = None
     if scored:
         # Whoosh scores a phrase as a binary tree of intersections of its terms.
         scores = make_binary_tree(
             np.add,
             [
-                segment.bm25(q.fieldname, w, p, np.searchsorted(p.ids, candidates))
+                segment.bm25(q.fieldname, w, p, candidates)
                 for w, p in zip(words, postings, strict=True)
             ],
         )
     return Matches(candidates, scores)
 
 
-def _check_positions(docs, postings, format_) -> np.ndarray:
-    if not len(docs):
-        return EMPTY_IDS
-    decode = format_.decode_positions
-    at = [np.searchsorted(p.ids, docs).tolist() for p in postings]
-    found = []
-    for k, doc in enumerate(docs.tolist()):
-        starts = set(decode(postings[0].values[at[0][k]]))
-        for i in range(1, len(postings)):
-            starts &= {pos - i for pos in decode(postings[i].values[at[i][k]])}
-            if not starts:
-                break
-        else:
-            found.append(doc)
-    return np.array(found, dtype=np.int64)
+# Packs (document, position) into one integer: positions stay far below 2**32.
+POSITION_SPAN = 2**33
+
+
+def _consecutive(docs, postings) -> np.ndarray:
+    """The documents among ``docs`` where word i of ``postings`` follows word
+    i - 1 at the next position, for every i."""
+    starts = None
+    for i, p in enumerate(postings):
+        at = np.searchsorted(p.ids, docs)
+        first, last = p.offsets[at], p.offsets[at + 1]
+        counts = last - first
+        # The positions of these documents' postings, gathered in one step.
+        gather = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        keys = np.repeat(docs, counts) * POSITION_SPAN + (p.positions[gather] - i)
+        starts = np.unique(keys) if starts is None else np.intersect1d(starts, keys)
+        if not len(starts):
+            return EMPTY_IDS
+    return np.unique(starts // POSITION_SPAN)
+
+
+def _decode_positions(values, format_) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, flat positions) of every posting's encoded positions."""
+    decode = _positions if type(format_) is Positions else format_.decode_positions
+    counts = np.zeros(len(values) + 1, dtype=np.int64)
+    flat = []
+    for i, value in enumerate(values, 1):
+        before = len(flat)
+        flat.extend(decode(value))
+        counts[i] = len(flat) - before
+    return np.cumsum(counts), np.array(flat, dtype=np.int32)
+
+
+def _positions(value: bytes):
+    """``Positions.decode_positions`` without a Python step per position: the
+    value is a count, then a pickled list of deltas (its final "." cut off)."""
+    deltas = value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b"."
+    return accumulate(loads(deltas))
 
 
 def _numeric_range(q, segment, scored) -> Matches:
     # Whoosh ORs the range's terms (one per tier) under a constant score: the boost.
-    ids = [segment.postings(q.fieldname, btext).ids for btext in _range_terms(q, segment.reader)]
+    ids = [
+        segment.live_ids(segment.postings(q.fieldname, t)) for t in _range_terms(q, segment.reader)
+    ]
     # A document has one value: the terms' documents never overlap.
     ids = np.unique(np.concatenate(ids)) if ids else EMPTY_IDS
     return Matches(ids, np.full(len(ids), q.boost) if scored else None)

@@ -178,7 +178,7 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
         segments, kept = [], {}
         for leaf, offset in searcher.leaf_searchers():
             key = leaf.reader().segment().segment_id()
-            kept[key] = caches.get(key) or arrays.SegmentCache()
+            kept[key] = caches.get(key) or arrays.SegmentCache(key)
             segments.append(arrays.Segment(leaf, offset, kept[key], searcher.weighting))
         # Segments merged away take their arrays with them.
         self._segment_caches = kept
