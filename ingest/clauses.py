@@ -31,9 +31,10 @@ LEVELS = [level for level, _ in MARKERS]
 
 # Where a flattened text (one line for a whole document) starts a new block:
 # after a sentence end, before a marker; a page number glued in between goes.
-# "…能力。6(十三)加强…" → "…能力。\n(十三)加强…"
+# "…能力。6(十三)加强…" → "…能力。\n(十三)加强…". (Spaces are matched on one side
+# of the page number only: "\s*\d?\s*" is quadratic in a long run of spaces.)
 INLINE_BLOCK = re.compile(
-    rf"(?<=[。；！？：])\s*(?:\d{{1,4}})?\s*(?=[（(][{CN_NUMBER}]+[）)]|[{CN_NUMBER}]+、|第[{CN_NUMBER}]+[章节条])"
+    rf"(?<=[。；！？：])\s*(?:\d{{1,4}}\s*)?(?=[（(][{CN_NUMBER}]+[）)]|[{CN_NUMBER}]+、|第[{CN_NUMBER}]+[章节条])"
 )
 INLINE_ITEM = re.compile(r"(?<=[。；！？])\s*(?=\d{1,2}[.．](?!\d)|[（(]\d{1,2}[）)])")
 # "第一章总则第一条为…": the article starts right after a chapter heading.

@@ -82,7 +82,9 @@ KANGXI = re.compile("[\u2f00-\u2fdf]")
 FULL_WIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")
 # "12", "- 12 -", "第 3 页": a line that is only a page number ("第1" alone is
 # not one: 第 without 页 starts an ordinal whose rest is on the next line).
-PAGE_NUMBER_LINE = re.compile(r"^\s*[-—–]*\s*(?:第\s*\d{1,4}\s*页|\d{1,4})\s*[-—–]*\s*$")
+# Matched against the stripped line: "\s*[-—–]*\s*" on a line of a million
+# spaces tries every way to share them out, for ever.
+PAGE_NUMBER_LINE = re.compile(r"^[-—–]*\s*(?:第\s*\d{1,4}\s*页|\d{1,4})\s*[-—–]*$")
 # A space inside a run of CJK characters: "应 急 管 理 部", "关于 加快推进".
 CJK_SPACE = re.compile(
     rf"(?<=[{CJK}，。、；：“”《》（）()])[ \t\u00a0]+(?=[{CJK}，。、；：“”《》（）()])"
@@ -217,7 +219,7 @@ def normalize_width(text: str) -> str:
 
 
 def remove_page_number_lines(text: str) -> str:
-    return "\n".join(line for line in text.split("\n") if not PAGE_NUMBER_LINE.match(line))
+    return "\n".join(line for line in text.split("\n") if not PAGE_NUMBER_LINE.match(line.strip()))
 
 
 def remove_line_markers(text: str) -> str:

@@ -35,7 +35,7 @@ EXPIRY = re.compile(rf"有效期(?:截至|截止到|截止|至|到)\s*({DATE.pat
 # A line that is only a date: the signature date of a notice.
 # 2023年12月31日, （2023年12月31日）, 发布日期：2023年12月31日
 DATE_LINE = re.compile(
-    rf"^\s*(?:(?:发布|印发|成文|發布)日期\s*[:：]\s*)?[（(]?\s*(?:{DATE.pattern})\s*[）)]?\s*$"
+    rf"^\s*(?:(?:发布|印发|成文|發布)日期\s*[:：]\s*)?(?:[（(]\s*)?(?:{DATE.pattern})(?:\s*[）)])?\s*$"
 )
 
 

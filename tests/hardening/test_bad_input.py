@@ -183,9 +183,10 @@ def build_batch(folder: Path) -> dict:
 
     thousand_page_pdf(folder / "thousand_pages.pdf")
     good["thousand_pages.pdf"] = ("台州市公共数据归集管理办法", "台州市")
-    # A policy, then 50 MB of the blank lines and ideographic spaces a
-    # converter padded it with.
-    padding = ("\u3000" * 40 + "\r\n") * (50_000_000 // 122)
+    # A policy, then 50 MB of the spaces a converter padded it with: lines of
+    # a million each (a pattern quadratic in a run of spaces never ends on
+    # them) and short lines of ideographic spaces.
+    padding = (" " * 999_999 + "\n") * 25 + ("\u3000" * 40 + "\r\n") * (25_000_000 // 122)
     text_file(
         "padded_50mb.txt",
         (policy_text("丽水市") + padding).encode(),
