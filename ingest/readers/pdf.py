@@ -47,7 +47,7 @@ MAX_UNMAPPED_SHARE = 0.1
 # cells, and get a space between them: pdfplumber's x_tolerance.
 WORD_GAP = 3
 # pdfium ends each run of text it sees as a line with "\r\n".
-LINE_BREAKS = {ord("\r"), ord("\n")}
+LINE_BREAKS = "\r\n"
 # pdfium is not thread-safe, not even across documents, and a threaded server
 # or worker may read two uploads at once.
 PDFIUM = threading.Lock()
@@ -91,17 +91,21 @@ def _pieces(textpage) -> tuple[list[list], int, int]:
     text rectangles would be fewer calls, but get_text_bounded() repeats or
     drops characters where glyph boxes overlap, as in Chromium's output.
     """
+    count = pdfium_c.FPDFText_CountChars(textpage)
+    text = textpage.get_text_range()
+    if len(text) != count:
+        # get_text_range() may leave out or add a character, and its UTF-16
+        # splits characters beyond the BMP: then one call per character.
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(count))
     rect = pdfium_c.FS_RECTF()
     box = ctypes.byref(rect)
     pieces: list[list] = []
     piece: list | None = None
     glyphs = unmapped = 0
-    for index in range(pdfium_c.FPDFText_CountChars(textpage)):
-        code = pdfium_c.FPDFText_GetUnicode(textpage, index)
-        if code in LINE_BREAKS:
+    for index, char in enumerate(text):
+        if char in LINE_BREAKS:
             piece = None
             continue
-        char = chr(code)
         if char.isspace():
             if piece:
                 piece[4].append(" ")
@@ -115,10 +119,15 @@ def _pieces(textpage) -> tuple[list[list], int, int]:
             piece = [rect.left, rect.bottom, rect.right, rect.top, [char]]
             pieces.append(piece)
             continue
-        piece[0] = min(piece[0], rect.left)
-        piece[1] = min(piece[1], rect.bottom)
-        piece[2] = max(piece[2], rect.right)
-        piece[3] = max(piece[3], rect.top)
+        # Comparisons, not min()/max(): this loop runs once per character.
+        if rect.left < piece[0]:
+            piece[0] = rect.left
+        if rect.bottom < piece[1]:
+            piece[1] = rect.bottom
+        if rect.right > piece[2]:
+            piece[2] = rect.right
+        if rect.top > piece[3]:
+            piece[3] = rect.top
         piece[4].append(char)
     return pieces, glyphs, unmapped
 
