@@ -32,6 +32,7 @@ from ingest.drafts import UnreadableSource
 from ingest.readers import MAX_TEXT_BYTES, read
 
 from ..conftest import seed_path
+from ..ops.servers import Postgres, postgres_bin
 
 REPO = Path(__file__).resolve().parents[2]
 WEBPAGE = "004_webpage_data_elements_x_plan_traditional.txt"
@@ -233,8 +234,9 @@ def build_batch(folder: Path) -> dict:
     return {"bad": bad, "good": good, "duplicate": "zz 再次上传的同一文件.txt"}
 
 
-def run_manage(data_dir: Path, *args, timeout=900) -> tuple[int, str, str, int]:
-    """Run ``manage.py`` in a child on ``data_dir``: status, stdout, stderr, peak RSS in bytes."""
+def run_manage(data_dir: Path, *args, timeout=900, database_url=None) -> tuple[int, str, str, int]:
+    """Run ``manage.py`` in a child on ``data_dir`` (and SQLite there, unless
+    ``database_url`` names another database): status, stdout, stderr, peak RSS in bytes."""
     env = {
         **os.environ,
         "POLICYBASE_DATA_DIR": str(data_dir),
@@ -245,6 +247,8 @@ def run_manage(data_dir: Path, *args, timeout=900) -> tuple[int, str, str, int]:
     }
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     result = subprocess.run(
         [sys.executable, "-c", MEASURE, sys.executable, "manage.py", *map(str, args)],
         cwd=REPO,
@@ -286,18 +290,24 @@ print(json.dumps(report, ensure_ascii=False))
 
 
 @pytest.fixture
-def data_dir(tmp_path, db):
+def empty_data_dir(tmp_path, db):
     """A fresh data dir holding the session's trained classifier (training
-    again would take minutes), migrated by the real command."""
+    again would take minutes)."""
     from ingest.categorize import get_classifier
 
     get_classifier()
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     shutil.copy(settings.CLASSIFIER_PATH, data_dir / settings.CLASSIFIER_PATH.name)
-    status, _, stderr, _ = run_manage(data_dir, "migrate", "--noinput", "-v0")
-    assert status == 0, stderr
     return data_dir
+
+
+@pytest.fixture
+def data_dir(empty_data_dir):
+    """The fresh data dir, its SQLite database migrated by the real command."""
+    status, _, stderr, _ = run_manage(empty_data_dir, "migrate", "--noinput", "-v0")
+    assert status == 0, stderr
+    return empty_data_dir
 
 
 @pytest.mark.slow
@@ -449,3 +459,39 @@ def test_a_text_file_beyond_the_limit_is_refused_before_it_is_read(tmp_path):
             handle.truncate(MAX_TEXT_BYTES + 1)  # sparse: no disk, no time
         with pytest.raises(UnreadableSource, match="文件过大（64 MB）"):
             read(path)
+
+
+@pytest.mark.servers
+@pytest.mark.skipif(not postgres_bin(), reason="needs PostgreSQL (apt-get install postgresql)")
+def test_odd_names_and_control_characters_are_stored_in_postgresql(tmp_path, empty_data_dir):
+    """PostgreSQL text holds neither lone surrogates nor NUL, where SQLite takes both."""
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / NON_UTF8_NAME).write_bytes(policy_text("宁波市").encode())
+    (folder / long_name("湖南省", ".txt")).write_bytes(policy_text("长沙市").encode())
+    # A NUL past the first 4 KiB, where the binary check does not look.
+    with_nul = (
+        policy_text("温州市") + "（注）" * 1500 + "数据\x00安全\x0c第四条 本办法自印发之日起施行。"
+    )
+    (folder / "政策 文件 (nul) .txt").write_bytes(with_nul.encode())
+    postgres = Postgres().start()
+    try:
+        postgres.execute("CREATE DATABASE hardening")
+        url = postgres.url("hardening")
+        status, _, stderr, _ = run_manage(empty_data_dir, "migrate", "--noinput", database_url=url)
+        assert status == 0, stderr
+        status, stdout, stderr, _ = run_manage(
+            empty_data_dir, "ingest", folder, "--json", database_url=url
+        )
+        assert status == 0 and "Traceback" not in stderr, stdout + stderr
+        jobs = [json.loads(line) for line in stdout.splitlines()]
+        assert [job["state"] for job in jobs] == ["done"] * 3, jobs
+        names = postgres.execute(
+            "SELECT source_name FROM catalog_document ORDER BY source_name", "hardening"
+        )
+    finally:
+        postgres.stop()
+    assert sorted(name for (name,) in names) == sorted(
+        os.fsencode(name).decode("utf-8", "replace")
+        for name in (NON_UTF8_NAME, long_name("湖南省", ".txt"), "政策 文件 (nul) .txt")
+    )
