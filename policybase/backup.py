@@ -6,7 +6,7 @@
 The archive is a tar.gz holding, in this order:
 
     database.jsonl   every row of every model, history tables included (Django's
-                     dumpdata, JSON Lines, read in one database snapshot)
+                     JSON Lines serializer, read in one database snapshot)
     media/ …         the original files documents were cut from (MEDIA_ROOT)
     uploads/ …       files operators uploaded (UPLOAD_DIR)
     inbox/ …         the inbox with its done/ and failed/ files (INBOX_DIR)
@@ -35,13 +35,15 @@ import shutil
 import tarfile
 import tempfile
 import tomllib
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from django.apps import apps
 from django.conf import settings
+from django.core import serializers
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Value
@@ -53,7 +55,7 @@ DATABASE = "database.jsonl"
 MANIFEST = "manifest.json"
 MODEL = "model/classifier.joblib"
 # Logged-in sessions are not worth keeping: people log in again.
-NOT_SAVED = ["sessions"]
+NOT_SAVED = {"sessions"}
 
 
 class BackupError(Exception):
@@ -76,48 +78,74 @@ def backup(target: Path) -> dict:
     """Write the archive to ``target``; returns its manifest."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    # Written under another name first: a backup that breaks off never
+    # looks like a complete one.
     partial = target.with_name(target.name + ".partial")
-    with tempfile.TemporaryDirectory(prefix="policybase-backup-") as scratch:
-        dump = Path(scratch) / DATABASE
-        rows = dump_database(dump)
-        members = {}
-        with tarfile.open(partial, "w:gz") as archive:
-            members[DATABASE] = _add(archive, DATABASE, dump)
-            # After the database: every file a saved row points at exists by now.
-            for name, path in saved_files():
-                # An inbox file the worker moved on since it was listed is left
-                # out: it is newer than the database snapshot anyway.
-                with contextlib.suppress(FileNotFoundError):
-                    members[name] = _add(archive, name, path)
-            manifest = _manifest(rows, members)
-            payload = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
-            info = tarfile.TarInfo(MANIFEST)
-            info.size, info.mtime = len(payload), int(dt.datetime.now().timestamp())
-            archive.addfile(info, io.BytesIO(payload))
+    try:
+        with tempfile.TemporaryDirectory(prefix="policybase-backup-") as scratch:
+            manifest = _write_archive(partial, Path(scratch) / DATABASE)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(target)
+    return manifest
+
+
+def _write_archive(path: Path, dump: Path) -> dict:
+    rows = dump_database(dump)
+    members = {}
+    with tarfile.open(path, "w:gz") as archive:
+        members[DATABASE] = _add(archive, DATABASE, dump)
+        # After the database: every file a saved row points at exists by now.
+        for name, file in saved_files():
+            # An inbox file the worker moved on since it was listed is left
+            # out: it is newer than the database snapshot anyway.
+            with contextlib.suppress(FileNotFoundError):
+                members[name] = _add(archive, name, file)
+        manifest = _manifest(rows, members)
+        payload = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+        info = tarfile.TarInfo(MANIFEST)
+        info.size, info.mtime = len(payload), int(dt.datetime.now().timestamp())
+        archive.addfile(info, io.BytesIO(payload))
     return manifest
 
 
 def dump_database(path: Path) -> dict[str, int]:
     """Every row to ``path`` as JSON Lines, from one snapshot; returns rows per model."""
-    excluded = [arg for app in NOT_SAVED for arg in ("--exclude", app)]
-    with transaction.atomic():
+    serializer = serializers.get_serializer("jsonl")
+    rows = {}
+    with transaction.atomic(), path.open("w", encoding="utf-8") as out:
         if connection.vendor == "postgresql":
             # Otherwise each table is read as of its own moment, and a clause
             # committed meanwhile could arrive without its document.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        # --all: the base managers, so no custom manager hides rows.
-        call_command("dumpdata", "--all", "--format", "jsonl", "--output", str(path),
-                     "--verbosity", "0", *excluded)  # fmt: skip
-    return count_rows(path)
+        for model in saved_models():
+            # The base manager: no custom manager may hide rows.
+            queryset = model._base_manager.order_by("pk")
+            rows[model._meta.label_lower] = queryset.count()
+            serializer().serialize(queryset.iterator(), stream=out, cls=ExactEncoder)
+    return rows
 
 
-def count_rows(path: Path) -> dict[str, int]:
-    with path.open(encoding="utf-8") as lines:
-        return dict(
-            sorted(Counter(json.loads(line)["model"] for line in lines if line.strip()).items())
-        )
+def saved_models() -> list:
+    """The models whose rows a backup holds (many-to-many pairs come with
+    their model's rows, as in dumpdata)."""
+    return [
+        model
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy and model._meta.app_label not in NOT_SAVED
+    ]
+
+
+class ExactEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts times to the millisecond, so every timestamp would
+    move a little in a round trip; a backup keeps the microseconds."""
+
+    def default(self, o):
+        if isinstance(o, dt.datetime | dt.time):
+            return o.isoformat()
+        return super().default(o)
 
 
 def saved_files():
@@ -294,9 +322,18 @@ def _load_database(dump: Path, manifest: dict) -> None:
     # Everything migrate put in (categories, groups, the schedule) is replaced
     # by the backup's rows, ids included.
     call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-    with _rows_as_saved():
-        call_command("loaddata", str(dump), "--verbosity", "0")
-    counts = {label: apps.get_model(label)._base_manager.count() for label in manifest["rows"]}
+    models = [apps.get_model(label) for label in manifest["rows"]]
+    # As loaddata does: rows arrive in any order, so foreign keys are checked
+    # once all are in.
+    with _rows_as_saved(), connection.constraint_checks_disabled(), dump.open() as lines:
+        for row in serializers.deserialize("jsonl", lines):
+            row.save()
+    connection.check_constraints(table_names=[model._meta.db_table for model in models])
+    with connection.cursor() as cursor:
+        # PostgreSQL's id sequences move past the loaded ids.
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
+    counts = {model._meta.label_lower: model._base_manager.count() for model in models}
     if counts != manifest["rows"]:
         wrong = [f"{label} {counts[label]}≠{n}" for label, n in manifest["rows"].items()
                  if counts[label] != n]  # fmt: skip
@@ -307,7 +344,9 @@ def _load_database(dump: Path, manifest: dict) -> None:
 def _rows_as_saved():
     """Load rows as they were: no index write queued for each (the index is
     rebuilt once, at the end) and no history rows added (simple_history
-    records the issuers a loaded document gets, raw or not)."""
+    records the issuers a loaded document gets, raw or not). One mark does
+    change: django-celery-beat's time the schedule last changed, which makes
+    a running beat read the restored schedule."""
     signal_processor = apps.get_app_config("haystack").signal_processor
     signal_processor.teardown()
     try:

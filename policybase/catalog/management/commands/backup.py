@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from policybase.backup import backup
 
@@ -15,7 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path, help="备份文件，例如 policybase-2026-11-23.tar.gz")
 
     def handle(self, path, **options):
-        manifest = backup(path)
+        try:
+            manifest = backup(path)
+        except OSError as error:
+            raise CommandError(f"备份未完成，未写出 {path}：{error}") from error
         rows = sum(manifest["rows"].values())
         files = len(manifest["members"]) - 1
         self.stdout.write(self.style.SUCCESS(f"已备份到 {path}：{rows} 行数据，{files} 个文件。"))
