@@ -95,6 +95,8 @@ SAME_ANSWERS = [
     ("", {}, {}),
     ("", {"category": 6}, {}),
     ("", {"date_from": dt.date(2023, 6, 1)}, {}),
+    ("", {"date_to": dt.date(2023, 8, 25)}, {}),
+    ("数据", {"effective_from": dt.date(2023, 1, 1), "effective_to": dt.date(2024, 12, 31)}, {}),
     ("数据", {}, {"page": 2}),
     ("数据", {}, {"sort": "newest"}),
     ("数据", {}, {"sort": "effective"}),
