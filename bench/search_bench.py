@@ -319,7 +319,7 @@ def report(result: dict) -> None:
         print(
             f"| {name} | {app['p50']:.0f} | {app['p95']:.0f} | {app['p99']:.0f} | "
             f"{fts['p50']:.1f} | {fts['p95']:.1f} | {fts['p99']:.1f} | "
-            f"{app['p95'] / fts['p95']:.0f}× |"
+            f"{app['p95'] / fts['p95']:.1f}× |"
         )
     print("(milliseconds)")
     print(

@@ -92,6 +92,11 @@ class PostingsCache:
                 self._entries.move_to_end(key)
             return found
 
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.used = 0
+
     def put(self, key, postings: Postings) -> None:
         with self._lock:
             if key in self._entries:
