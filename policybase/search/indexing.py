@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from haystack import connections
 from haystack.constants import ID
+from whoosh.index import LockError
 
 from policybase.catalog.models import Clause, Document
 
@@ -135,19 +136,55 @@ def _write(document_ids, removed_clause_ids):
         for pk in gone:
             writer.delete_by_term(ID, f"catalog.clause.{pk}")
     except BaseException:
-        writer.cancel()
+        _abandon(writer)
         raise
     if changed:
-        writer.commit()
+        _commit(writer)
     else:
         writer.cancel()
 
 
 def _writer(backend, **options):
+    """A Whoosh writer whose lock is ours to give back (see ``_abandon``).
+
+    Whoosh takes its WRITELOCK first and then sets the writer up; when that
+    fails (a read-only index folder) the lock stays held for as long as this
+    process lives, and every later write, here or in any other process,
+    fails with LockError. So the lock is taken here and released on failure.
+    """
     if not backend.setup_complete:
         backend.setup()
     backend.index = backend.index.refresh()
-    return backend.index.writer(**options)
+    lock = backend.index.lock("WRITELOCK")
+    if not lock.acquire():
+        raise LockError("the Whoosh index is locked by a writer outside index_write_lock")
+    try:
+        writer = backend.index.writer(_lk=False, **options)
+    except BaseException:
+        lock.release()
+        raise
+    writer.writelock = lock  # commit() and cancel() release it
+    return writer
+
+
+def _commit(writer):
+    try:
+        writer.commit()
+    except BaseException:
+        _abandon(writer)
+        raise
+
+
+def _abandon(writer):
+    """Cancel a writer whose write failed, and give its lock back even when
+    cancelling fails as well (the disk that refused the write refuses more)."""
+    try:
+        if not writer.is_closed:
+            writer.cancel()
+    finally:
+        lock = writer.writelock
+        if lock is not None and lock.fd is not None:
+            lock.release()
 
 
 def _prepared(index, backend, clause) -> dict:
@@ -183,14 +220,14 @@ def rebuild_index(batch: int = REBUILD_BATCH_CLAUSES, progress=lambda written: N
                 written += 1
                 if written % batch == 0:
                     writer, done = None, writer
-                    done.commit()
+                    _commit(done)
                     progress(written)
         except BaseException:
             if writer:
-                writer.cancel()
+                _abandon(writer)
             raise
         if writer:
-            writer.commit()
+            _commit(writer)
             progress(written)
     return written
 

@@ -77,25 +77,6 @@ def read_only(folder: Path):
         subprocess.run(undo, check=True)
 
 
-# KNOWN BUG in policybase/search/indexing.py (_writer, not this task's file to
-# change): Whoosh's SegmentWriter takes the index's write lock
-# (whoosh_index/MAIN_WRITELOCK, an flock) before it creates its files, and
-# keeps it when that fails. The process holds the lock until it exits, so after
-# one failed write every later index write, in that process or any other,
-# fails with LockError (with haystack's AsyncWriter it waited for ever): a
-# long-running web process or worker whose write failed blocks the index until
-# it is restarted. A process that fails in backend.setup() (the index folder
-# not writable when it first touches it) takes no lock, so only processes that
-# wrote before are hit. Fix: take the lock in _writer and build the writer
-# without it, releasing it when that fails:
-#     lock = backend.index.lock("WRITELOCK")
-#     if not lock.acquire(): raise LockError(...)
-#     try: writer = SegmentWriter(backend.index, _lk=False)
-#     except BaseException: lock.release(); raise
-#     writer.writelock = lock  # commit() and cancel() release it
-KNOWN_BUG = "KNOWN BUG: a failed Whoosh write leaves the index write lock held (see KNOWN_BUG)"
-
-
 # --- in-process (the embedded default: SQLite, tasks run eagerly) ---------------
 
 
@@ -228,8 +209,6 @@ job.refresh_from_db()
 print(json.dumps([first, job.state, job.message]))"""
     first, state, message = embedded.python(code, timeout=300)
     assert first == "failed"
-    if state == "failed" and "LockError" in message:
-        pytest.xfail(KNOWN_BUG)
     assert state == "done", message
     assert embedded.drift()["missing"] == 0
 
@@ -403,8 +382,6 @@ def test_an_index_write_failure_on_the_worker_is_logged_and_reconcile_repairs_it
     assert drift["missing"] == clauses - clauses_before
 
     repair = stack.manage("reconcile_index", "--json", check=False)
-    if repair.returncode and "LockError" in repair.stderr:
-        pytest.xfail(KNOWN_BUG)  # the worker process whose write failed still holds the lock
     assert repair.returncode == 0, repair.stderr
     assert json.loads(repair.stdout)["missing"] == drift["missing"]
     assert in_step(stack)
