@@ -276,18 +276,22 @@ def normalize_controls(text: str) -> str:
     return CONTROL.sub("", LINE_BREAK.sub("\n", text))
 
 
+# The cleaning steps, in the order ``clean`` applies them.
+STEPS = (
+    normalize_controls,
+    remove_chunk_markers,
+    remove_glued_page_numbers,
+    map_radicals,
+    remove_pinyin,
+    normalize_width,
+    remove_line_markers,
+    remove_page_number_lines,
+    remove_cjk_spaces,
+    join_broken_lines,
+)
+
+
 def clean(text: str) -> str:
-    for step in (
-        normalize_controls,
-        remove_chunk_markers,
-        remove_glued_page_numbers,
-        map_radicals,
-        remove_pinyin,
-        normalize_width,
-        remove_line_markers,
-        remove_page_number_lines,
-        remove_cjk_spaces,
-        join_broken_lines,
-    ):
+    for step in STEPS:
         text = step(text)
     return text

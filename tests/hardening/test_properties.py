@@ -20,18 +20,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ingest.clauses import split_clauses
-from ingest.clean import (
-    clean,
-    join_broken_lines,
-    map_radicals,
-    normalize_width,
-    remove_chunk_markers,
-    remove_cjk_spaces,
-    remove_glued_page_numbers,
-    remove_line_markers,
-    remove_page_number_lines,
-    remove_pinyin,
-)
+from ingest.clean import STEPS, clean, map_radicals
 from ingest.drafts import RawText, UnreadableSource
 from ingest.metadata import (
     doc_type_of,
@@ -120,18 +109,7 @@ policy_text = st.lists(
 ).map("".join)
 texts = st.one_of(any_text, policy_text)
 
-CLEANERS = [
-    clean,
-    remove_chunk_markers,
-    remove_glued_page_numbers,
-    map_radicals,
-    remove_pinyin,
-    normalize_width,
-    remove_line_markers,
-    remove_page_number_lines,
-    remove_cjk_spaces,
-    join_broken_lines,
-]
+CLEANERS = [clean, *STEPS]
 
 
 @BOUNDED
