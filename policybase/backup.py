@@ -50,6 +50,8 @@ from django.db.models import Value
 from django.db.models.functions import Replace
 from django.test.utils import override_settings
 
+from policybase.search.indexing import rebuild_index
+
 FORMAT = 1
 DATABASE = "database.jsonl"
 MANIFEST = "manifest.json"
@@ -216,9 +218,10 @@ class Restored:
     indexed: int
 
 
-def restore(source: Path, force: bool = False, progress=lambda items, total: items) -> Restored:
+def restore(source: Path, force: bool = False, progress=lambda written: None) -> Restored:
     """Restore the archive at ``source`` into this deployment's database and
-    data dir, then rebuild the search index.
+    data dir, then rebuild the search index (``progress(written)`` after each
+    of its commits).
 
     Refuses a database that holds documents, jobs or users, or a data dir that
     holds files, unless ``force`` (which replaces them). Raises BackupError,
@@ -237,7 +240,7 @@ def restore(source: Path, force: bool = False, progress=lambda items, total: ite
             _load_database(staging / DATABASE, manifest)
             _move_job_sources(manifest)
         files = _put_files_in_place(staging, manifest)
-    indexed = rebuild_index(progress)
+    indexed = rebuild_index(progress=progress)
     return Restored(manifest, sum(manifest["rows"].values()), files, indexed)
 
 
@@ -378,11 +381,3 @@ def _put_files_in_place(staging: Path, manifest: dict) -> int:
     if (staging / MODEL).is_file():
         shutil.move(staging / MODEL, settings.CLASSIFIER_PATH)
     return sum(1 for name in manifest["members"] if name != DATABASE)
-
-
-def rebuild_index(progress=lambda items, total: items) -> int:
-    """Write every visible clause to an empty index; returns how many."""
-    from policybase.search.indexing import clear_index, reconcile_index
-
-    clear_index()
-    return reconcile_index(progress=progress).expected

@@ -5,6 +5,7 @@ output (``--json`` lines included) stays exactly what scripts read, and logs
 of cron jobs and CI stay free of carriage returns.
 """
 
+import contextlib
 import sys
 
 from tqdm import tqdm
@@ -29,3 +30,12 @@ def steps(description: str, total: int, unit: str = "步"):
             bar.close()
 
     return step
+
+
+@contextlib.contextmanager
+def counting(description: str, unit: str = "个"):
+    """Yields a function to call with the running count of what is done: a
+    bar without a total on a terminal, nothing elsewhere."""
+    disable = not sys.stderr.isatty()
+    with tqdm(desc=description, unit=unit, file=sys.stderr, leave=False, disable=disable) as bar:
+        yield lambda done: bar.update(done - bar.n)

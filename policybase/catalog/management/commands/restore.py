@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from policybase.backup import BackupError, restore
-from policybase.progress import progress
+from policybase.progress import counting
 
 
 class Command(BaseCommand):
@@ -20,11 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, path, force, **options):
         try:
-            restored = restore(
-                path,
-                force=force,
-                progress=lambda items, total: progress(items, "重建索引", total, "条"),
-            )
+            with counting("重建索引", "条") as written:
+                restored = restore(path, force=force, progress=written)
         except BackupError as error:
             raise CommandError(str(error)) from error
         created = restored.manifest["created"]
