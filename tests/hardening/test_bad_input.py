@@ -365,9 +365,6 @@ def test_a_batch_of_bad_input(tmp_path, data_dir):
         if title:
             assert [documents[pk]["title"] for pk in ids] == [title]
         assert set(report["search"][query]) & set(ids), (name, query)
-    assert "\ufffd" in readable_non_utf8
-    for document in documents.values():
-        document["source_name"].encode("utf-8")  # never a lone surrogate
 
     (page,) = jobs["scripted.html"]["documents"]
     clauses = "\n".join(documents[page]["clauses"])
