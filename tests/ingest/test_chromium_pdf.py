@@ -10,14 +10,13 @@ furniture inside a clause, and the article that runs over a page break as
 one clause.
 """
 
-import logging
 import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from pathlib import Path
 
-import pdfplumber
+import pypdfium2 as pdfium
 import pytest
 
 from ingest.clean import map_radicals
@@ -181,9 +180,6 @@ def policy_page() -> str:
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory) -> dict[str, Path]:
     """Both PDFs, printed in parallel (each Chromium takes a second or two)."""
-    # Chromium's embedded font subsets have no FontBBox; pdfminer logs that once
-    # per page and character set, which would bury a failure's message.
-    logging.getLogger("pdfminer.pdffont").setLevel(logging.ERROR)
     folder = tmp_path_factory.mktemp("chromium")
     html = folder / "policy.html"
     html.write_text(policy_page(), encoding="utf-8")
@@ -217,9 +213,13 @@ def squeeze(text: str) -> str:
 
 def test_the_fixture_really_has_page_furniture_and_a_page_break_inside_an_article(pdf):
     """Preconditions: without them the other tests would prove nothing."""
-    with pdfplumber.open(pdf) as document:
+    # pdfium's plain text of each page, none of the reader's layout work.
+    document = pdfium.PdfDocument(pdf)
+    try:
         # Chromium's CJK fonts map some characters to Kangxi radicals (⼈ for 人).
-        pages = [squeeze(map_radicals(page.extract_text())) for page in document.pages]
+        pages = [squeeze(map_radicals(page.get_textpage().get_text_range())) for page in document]
+    finally:
+        document.close()
     assert len(pages) >= 3
     spanning = squeeze(ARTICLES[SPANNING_ARTICLE])
     on_page = [n for n, text in enumerate(pages) if spanning[:12] in text]
