@@ -14,6 +14,7 @@ waits too long raises ``IndexLockTimeout`` for its task to retry.
 
 import contextlib
 import fcntl
+import itertools
 import threading
 import time
 from dataclasses import dataclass, field
@@ -126,8 +127,8 @@ def _write(document_ids, removed_clause_ids):
     ).values_list("pk", flat=True)
     # One writer and one commit for the whole change: haystack's update() and
     # remove() commit once per call, and every commit makes a segment.
-    writer, changed = _writer(backend), bool(gone)
-    try:
+    with _writing(backend) as writer:
+        changed = bool(gone)
         for start in range(0, len(document_ids), BATCH_DOCUMENTS):
             batch = document_ids[start : start + BATCH_DOCUMENTS]
             for clause in clauses.filter(document_id__in=batch):
@@ -135,13 +136,23 @@ def _write(document_ids, removed_clause_ids):
                 changed = True
         for pk in gone:
             writer.delete_by_term(ID, f"catalog.clause.{pk}")
+        if not changed:
+            # An empty commit still makes a new generation: every searcher would reopen.
+            writer.cancel()
+
+
+@contextlib.contextmanager
+def _writing(backend, **options):
+    """A writer (``_writer``) committed when the block ends, unless the block
+    cancelled it; abandoned (``_abandon``) when the block or the commit raises."""
+    writer = _writer(backend, **options)
+    try:
+        yield writer
+        if not writer.is_closed:
+            writer.commit()
     except BaseException:
         _abandon(writer)
         raise
-    if changed:
-        _commit(writer)
-    else:
-        writer.cancel()
 
 
 def _writer(backend, **options):
@@ -165,14 +176,6 @@ def _writer(backend, **options):
         raise
     writer.writelock = lock  # commit() and cancel() release it
     return writer
-
-
-def _commit(writer):
-    try:
-        writer.commit()
-    except BaseException:
-        _abandon(writer)
-        raise
 
 
 def _abandon(writer):
@@ -211,23 +214,16 @@ def rebuild_index(batch: int = REBUILD_BATCH_CLAUSES, progress=lambda written: N
     backend = connections["default"].get_backend()
     with index_write_lock(RECONCILE_LOCK_TIMEOUT_SECONDS):
         backend.clear()
-        written, writer = 0, None
-        try:
-            for clause in index.index_queryset().iterator(chunk_size=BATCH_CLAUSES):
-                writer = writer or _writer(backend, limitmb=REBUILD_LIMIT_MB)
-                # The index was emptied: nothing to replace, so no lookup per clause.
-                writer.add_document(**_prepared(index, backend, clause))
-                written += 1
-                if written % batch == 0:
-                    writer, done = None, writer
-                    _commit(done)
-                    progress(written)
-        except BaseException:
-            if writer:
-                _abandon(writer)
-            raise
-        if writer:
-            _commit(writer)
+        written = 0
+        clauses = index.index_queryset().iterator(chunk_size=BATCH_CLAUSES)
+        # Each pass takes a clause and up to ``batch - 1`` more from the same
+        # stream: no writer (and no empty commit) once the clauses run out.
+        for first in clauses:
+            with _writing(backend, limitmb=REBUILD_LIMIT_MB) as writer:
+                for clause in itertools.chain([first], itertools.islice(clauses, batch - 1)):
+                    # The index was emptied: nothing to replace, so no lookup per clause.
+                    writer.add_document(**_prepared(index, backend, clause))
+                    written += 1
             progress(written)
     return written
 
@@ -311,7 +307,6 @@ def _delete(backend, ids: list[str]) -> None:
     # One writer for them all: haystack's remove() commits once per entry.
     if not ids:
         return
-    writer = _writer(backend)
-    for whoosh_id in ids:
-        writer.delete_by_term(ID, whoosh_id)
-    writer.commit()
+    with _writing(backend) as writer:
+        for whoosh_id in ids:
+            writer.delete_by_term(ID, whoosh_id)
