@@ -42,7 +42,6 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
-from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
@@ -325,17 +324,11 @@ def _load_database(dump: Path, manifest: dict) -> None:
     # Everything migrate put in (categories, groups, the schedule) is replaced
     # by the backup's rows, ids included.
     call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    # loaddata checks foreign keys once all rows are in and moves PostgreSQL's
+    # id sequences past the loaded ids.
+    with _rows_as_saved():
+        call_command("loaddata", str(dump), verbosity=0)
     models = [apps.get_model(label) for label in manifest["rows"]]
-    # As loaddata does: rows arrive in any order, so foreign keys are checked
-    # once all are in.
-    with _rows_as_saved(), connection.constraint_checks_disabled(), dump.open() as lines:
-        for row in serializers.deserialize("jsonl", lines):
-            row.save()
-    connection.check_constraints(table_names=[model._meta.db_table for model in models])
-    with connection.cursor() as cursor:
-        # PostgreSQL's id sequences move past the loaded ids.
-        for statement in connection.ops.sequence_reset_sql(no_style(), models):
-            cursor.execute(statement)
     counts = {model._meta.label_lower: model._base_manager.count() for model in models}
     if counts != manifest["rows"]:
         wrong = [f"{label} {counts[label]}≠{n}" for label, n in manifest["rows"].items()
