@@ -299,11 +299,10 @@ def unpack(source: Path, staging: Path) -> dict:
 
 def _safe_member_name(name: str) -> PurePosixPath:
     path = PurePosixPath(name)
-    allowed = {DATABASE, MODEL} | set(folders())
     if (
         path.is_absolute()
         or ".." in path.parts
-        or not (name in allowed or path.parts[0] in folders())
+        or not (name in (DATABASE, MODEL) or path.parts[0] in folders())
     ):
         raise BackupError(f"备份文件中有不该有的路径：{name}")
     return path
