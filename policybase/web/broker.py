@@ -29,14 +29,13 @@ def broker_reachable() -> bool:
     url = settings.REDIS_URL
     if not url:
         return True
+    # The ping runs under the lock: requests that arrive while it runs wait
+    # for its answer instead of each pinging the broker too.
     with _lock:
-        fresh = time.monotonic() - _last["checked"] < CACHE_SECONDS
-        if _last["url"] == url and fresh:
-            return _last["reachable"]
-    reachable = _ping(url)
-    with _lock:
-        _last.update(url=url, checked=time.monotonic(), reachable=reachable)
-    return reachable
+        if _last["url"] != url or time.monotonic() - _last["checked"] >= CACHE_SECONDS:
+            reachable = _ping(url)
+            _last.update(url=url, checked=time.monotonic(), reachable=reachable)
+        return _last["reachable"]
 
 
 def _ping(url: str) -> bool:
