@@ -129,12 +129,13 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
         if len(query_string) <= 1 and query_string != "*":
             return {"results": [], "hits": 0}
         sort_fields, reverse = _sort_order(sort_by)
-        searcher, segments = self._open_searcher()
+        searcher = self._open_searcher()
         if not searcher.doc_count():
             return {"results": [], "hits": 0, "spelling_suggestion": None}
         parsed = self.parser.parse(query_string)
         if parsed is None:
             return {"results": [], "hits": 0}
+        segments = self._segments(searcher)
         matches = [arrays.evaluate(parsed, segment, not sort_fields) for segment in segments]
         total = sum(len(found.ids) for found in matches)
         page_num, page_length = self.calculate_page(start_offset, end_offset)
@@ -152,20 +153,19 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
             facet_types=dict.fromkeys(facets or (), "fields"),
         )
 
-    def _open_searcher(self) -> tuple:
-        """This backend's searcher and its ``arrays.Segment``s (which hold its
-        readers' deletions), reopened when the index changed since."""
+    def _open_searcher(self):
+        """This backend's searcher, reopened when the index changed since."""
         version = self._index_version()
         opened = getattr(self, "_opened", None)
         if opened and opened[0] is self.index and opened[1] == version:
-            return opened[2:]
+            return opened[2]
         if opened:
             opened[2].close()
         # A new searcher, not Whoosh's refresh(): that one reuses the readers of
         # segments whose deletions changed, and keeps merged-away segments.
         searcher = self.index.searcher()
-        self._opened = (self.index, version, searcher, self._segments(searcher))
-        return self._opened[2:]
+        self._opened = (self.index, version, searcher)
+        return searcher
 
     def _index_version(self):
         # The generation alone repeats when the index is deleted and created
