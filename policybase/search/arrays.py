@@ -342,16 +342,20 @@ def _consecutive(docs, postings) -> np.ndarray:
     i - 1 at the next position, for every i."""
     starts = None
     for i, p in enumerate(postings):
-        at = np.searchsorted(p.ids, docs)
-        first, last = p.offsets[at], p.offsets[at + 1]
-        counts = last - first
-        # The positions of these documents' postings, gathered in one step.
-        gather = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        gather, counts = _rows(p.offsets, np.searchsorted(p.ids, docs))
         keys = np.repeat(docs, counts) * POSITION_SPAN + (p.positions[gather] - i)
         starts = np.unique(keys) if starts is None else np.intersect1d(starts, keys)
         if not len(starts):
             return EMPTY_IDS
     return np.unique(starts // POSITION_SPAN)
+
+
+def _rows(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(flat indices of every entry of ``rows``, entries per row) in arrays laid
+    out as ``indptr`` says (row r is ``indptr[r]:indptr[r + 1]``), in one step."""
+    starts = indptr[rows]
+    counts = indptr[rows + 1] - starts
+    return np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum()), counts
 
 
 def _decode_positions(values, format_) -> tuple[np.ndarray, np.ndarray]:
@@ -475,13 +479,7 @@ def facet_counts(segments: list[Segment], matches: list[Matches], fieldname: str
         if not len(found.ids):
             continue
         values, indptr, codes = segment.facet(fieldname)
-        starts, ends = indptr[found.ids], indptr[found.ids + 1]
-        lengths = ends - starts
-        total = int(lengths.sum())
-        if not total:
-            continue
-        # Every code of every matching document, gathered in one step.
-        positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+        positions, _ = _rows(indptr, found.ids)  # every code of every matching document
         for code, n in enumerate(np.bincount(codes[positions], minlength=len(values)).tolist()):
             if n:
                 counts[values[code]] = counts.get(values[code], 0) + n
