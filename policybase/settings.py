@@ -235,7 +235,5 @@ LOGGING = {
         "ingest": {"level": "INFO"},
         # The worker's --loglevel raises it; in-process (eager) tasks stay quiet.
         "celery": {"level": "WARNING"},
-        # pdfminer warns about every page of a Chromium-printed PDF (FontBBox).
-        "pdfminer": {"level": "ERROR"},
     },
 }
