@@ -6,7 +6,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from ..drafts import RawText
-from .text import decode
+from .text import decode, decoding_warnings
 
 NOISE_TAGS = [
     "script",
@@ -83,5 +83,5 @@ def html_to_text(markup: str) -> str:
 
 
 def read_html(path: Path) -> RawText:
-    markup, _ = decode(path.read_bytes())
-    return RawText(path.name, html_to_text(markup), "html")
+    markup, encoding, broken = decode(path.read_bytes())
+    return RawText(path.name, html_to_text(markup), "html", decoding_warnings(encoding, broken))

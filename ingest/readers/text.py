@@ -24,18 +24,20 @@ CHINESE_CHAR = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaf
 MIN_CHINESE_SHARE = 0.9
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """The text and the encoding it was read with."""
+def decode(data: bytes) -> tuple[str, str, int]:
+    """The text, the encoding it was read with, and how many bytes or
+    sequences were not valid in it (each replaced by U+FFFD)."""
     for bom, encoding in BOMS:
         if data.startswith(bom):
-            return data.decode(encoding), encoding
+            return data.decode(encoding), encoding, 0
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", 0
     except UnicodeDecodeError:
         pass
     text = data.decode("utf-8", errors="replace")
-    if text.count("\ufffd") <= MAX_BROKEN_UTF8_SHARE * len(data.translate(None, ASCII)):
-        return text, "utf-8"
+    broken = _replaced(text, data, "utf-8")
+    if broken <= MAX_BROKEN_UTF8_SHARE * len(data.translate(None, ASCII)):
+        return text, "utf-8", broken
     # GB18030 is a superset of GBK and GB2312: decode with it when any of them is detected.
     best = from_bytes(data).best()
     # Mostly ASCII with a few Chinese characters passes for a European code
@@ -44,13 +46,24 @@ def decode(data: bytes) -> tuple[str, str]:
     if (best is None or best.encoding not in CHINESE_ENCODINGS) and (
         text := _chinese_gb18030(data)
     ) is not None:
-        return text, "gb18030"
+        return text, "gb18030", 0
     if best is None:
         raise UnreadableSource(
             "无法识别文件编码：它可能不是文本文件。请确认格式，或另存为 UTF-8 文本。"
         )
     encoding = "gb18030" if best.encoding in {"gbk", "gb2312", "gb18030"} else best.encoding
-    return data.decode(encoding, errors="replace"), encoding
+    text = data.decode(encoding, errors="replace")
+    return text, encoding, _replaced(text, data, encoding)
+
+
+def _replaced(text: str, data: bytes, encoding: str) -> int:
+    """How many U+FFFD decoding put in: one the file itself holds (pasted from
+    another broken page, say) is text, not a broken byte."""
+    try:
+        held = data.count("\ufffd".encode(encoding))
+    except UnicodeEncodeError:  # Big5 has no U+FFFD: the file cannot hold one
+        held = 0
+    return text.count("\ufffd") - held
 
 
 def _chinese_gb18030(data: bytes) -> str | None:
@@ -69,11 +82,16 @@ def read_text(path: Path) -> RawText:
         raise UnreadableSource("文件是空的。")
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         data = _utf16_without_bom(data)
-    text, encoding = decode(data)
+    text, encoding, broken = decode(data)
+    return RawText(path.name, text, "text", decoding_warnings(encoding, broken))
+
+
+def decoding_warnings(encoding: str, broken: int) -> list[str]:
+    """What a curator should know about how a file was decoded."""
     warnings = [] if encoding.startswith("utf") else [f"按 {encoding} 编码读取"]
-    if broken := text.count("\ufffd"):
+    if broken:
         warnings.append(f"有 {broken} 处字节不是有效的 {encoding} 编码，已替换为 \ufffd")
-    return RawText(path.name, text, "text", warnings)
+    return warnings
 
 
 def _utf16_without_bom(data: bytes) -> bytes:

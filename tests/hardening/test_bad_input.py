@@ -440,6 +440,23 @@ def test_utf8_with_a_few_broken_bytes_is_still_read(tmp_path):
     assert raw.warnings == ["有 2 处字节不是有效的 utf-8 编码，已替换为 \ufffd"]
 
 
+def test_a_replacement_character_the_file_holds_is_text_not_a_broken_byte(tmp_path):
+    # A page copied from a site that had already mangled one character.
+    policy = policy_text("温州市").replace("温州市行政区域", "温州市\ufffd行政区域", 1)
+    clean = tmp_path / "held.txt"
+    clean.write_text(policy, encoding="utf-8")
+    assert read(clean).warnings == []
+    # One broken byte beside it is counted, the held character is not.
+    broken = tmp_path / "held_and_broken.txt"
+    broken.write_bytes(policy.encode() + b"\xff")
+    assert read(broken).warnings == ["有 1 处字节不是有效的 utf-8 编码，已替换为 \ufffd"]
+    page = tmp_path / "gbk.html"
+    page.write_bytes(
+        f"<html><body><h1>温州市数据条例</h1><p>{policy}</p></body></html>".encode("gb18030")
+    )
+    assert read(page).warnings == ["按 gb18030 编码读取"]
+
+
 def test_gbk_that_is_mostly_ascii_is_read_as_chinese(tmp_path):
     path = tmp_path / "gbk.txt"
     path.write_bytes(("Data policy 2024, section 1 to 40: " * 40 + "温州市数据条例").encode("gbk"))
