@@ -34,8 +34,14 @@ def training_data() -> tuple[list[str], list[int], int, int]:
     return list(by_text), list(by_text.values()), seed_count, len(curated_texts)
 
 
+def models_to_train(folds: int) -> int:
+    """One model per cross-validation fold (none below two folds), then the final one."""
+    return folds + 1 if folds > 1 else 1
+
+
 def train_and_install(folds: int = 5, trained=lambda: None) -> ModelVersion:
-    """``trained()`` is called after each of the ``folds + 1`` models (a progress bar)."""
+    """``trained()`` is called after each of the ``models_to_train(folds)``
+    models (a progress bar)."""
     texts, labels, seed_count, curated_count = training_data()
 
     def train(texts, labels):

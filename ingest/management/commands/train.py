@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ingest.training import train_and_install
+from ingest.training import models_to_train, train_and_install
 from policybase.progress import steps
 
 
@@ -15,8 +15,8 @@ class Command(BaseCommand):
     def handle(self, **options):
         folds = options["folds"]
         # Each cross-validation fold and the final model take about half a minute.
-        models = folds + 1 if folds > 1 else 1
-        version = train_and_install(folds, trained=steps("训练模型", models, "个模型"))
+        trained = steps("训练模型", models_to_train(folds), "个模型")
+        version = train_and_install(folds, trained=trained)
         scores = version.scores
         summary = ", ".join(
             f"{key} {scores[key]:.3f}"
