@@ -11,15 +11,13 @@ import hashlib
 import io
 import json
 import os
-import shutil
-import subprocess
-import sys
 import tarfile
 from pathlib import Path
 
 import pytest
 
-from ..conftest import REPO, SAMPLE
+from ..conftest import SAMPLE
+from ..embedded import EmbeddedSite
 from ..ops.conftest import classifier_file  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.slow
@@ -77,28 +75,7 @@ scan()
 """
 
 
-class Site:
-    """One data dir of the embedded default."""
-
-    def __init__(self, data_dir: Path, classifier: Path | None = None):
-        data_dir.mkdir(parents=True, exist_ok=True)
-        if classifier:
-            shutil.copy(classifier, data_dir / "classifier.joblib")
-        self.data_dir = data_dir
-        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "policybase.settings",
-                    "POLICYBASE_DATA_DIR": str(data_dir)}  # fmt: skip
-        for name in ("DATABASE_URL", "REDIS_URL"):
-            self.env.pop(name, None)
-
-    def manage(self, *args, check=True) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=REPO, env=self.env, capture_output=True,
-            text=True, timeout=900, check=check,
-        )  # fmt: skip
-
-    def shell(self, code: str) -> str:
-        return self.manage("shell", "-c", code).stdout
-
+class Site(EmbeddedSite):
     def snapshot(self) -> dict:
         out = self.shell(f"QUERIES = {QUERIES!r}\n{SNAPSHOT}")
         return json.loads(out.splitlines()[-1])

@@ -11,9 +11,7 @@ import http.cookiejar
 import json
 import os
 import secrets
-import shutil
 import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -31,7 +29,8 @@ from policybase.search.indexing import reconcile_index
 from policybase.search.query import Filters, search
 
 from ..conftest import seed_path
-from .servers import REPO, missing_programs, wait_until
+from ..embedded import EmbeddedSite
+from .servers import missing_programs, wait_until
 
 MISSING = missing_programs()
 
@@ -101,29 +100,17 @@ def test_a_failure_inside_the_transaction_rolls_everything_back(
     assert search(f'"{NEWSLETTER_PHRASE}"', Filters()).count > 0
 
 
-class Embedded:
-    """A data dir of the embedded default, driven through manage.py in
-    processes of its own (a failed index write must not leave its traces in
-    the test process)."""
+class Embedded(EmbeddedSite):
+    """A site whose failed index writes must not leave their traces in the
+    test process."""
 
     def __init__(self, data_dir: Path, classifier: Path):
-        shutil.copy(classifier, data_dir / "classifier.joblib")
-        self.data_dir = data_dir
-        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "policybase.settings",
-                    "POLICYBASE_DATA_DIR": str(data_dir)}  # fmt: skip
-        for name in ("DATABASE_URL", "REDIS_URL"):
-            self.env.pop(name, None)
+        super().__init__(data_dir, classifier)
         self.manage("migrate", "--noinput")
-
-    def manage(self, *args, timeout=300, check=True) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=REPO, env=self.env, capture_output=True,
-            text=True, timeout=timeout, check=check,
-        )  # fmt: skip
 
     def python(self, code: str, timeout=300):
         """Run ``code`` in a Django shell; returns its last line of output, read as JSON."""
-        return json.loads(self.manage("shell", "-c", code, timeout=timeout).stdout.splitlines()[-1])
+        return json.loads(self.shell(code, timeout).splitlines()[-1])
 
     def drift(self) -> dict:
         return json.loads(self.manage("reconcile_index", "--dry-run", "--json").stdout)
