@@ -98,8 +98,25 @@ class ClauseInline(admin.TabularInline):
     }
 
 
+class CuratedHistoryAdmin(SimpleHistoryAdmin):
+    """Every change made on an admin page says in its history what it was
+    (修改原因); the curation functions name their own."""
+
+    def save_model(self, request, obj, form, change):
+        if not getattr(obj, "_change_reason", None):
+            obj._change_reason = _page_reason(request, change)
+        super().save_model(request, obj, form, change)
+
+
+def _page_reason(request, change: bool) -> str:
+    # simple-history's revert is its history form view, saved through save_model.
+    if request.resolver_match.url_name.endswith("_simple_history"):
+        return "恢复到历史版本"
+    return "在后台修改" if change else "在后台新建"
+
+
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(CuratedHistoryAdmin):
     list_display = [
         "title",
         "doc_number",
@@ -174,6 +191,7 @@ class DocumentAdmin(SimpleHistoryAdmin):
         # A category chosen in the inline is a curator's, like one set on the clause page.
         if formset.model is Clause:
             for clause_form in formset.forms:
+                clause_form.instance._change_reason = "在文件页修改条款"
                 if clause_form.has_changed() and "category" in clause_form.changed_data:
                     clause_form.instance.category_source = Clause.CategorySource.CURATOR
                     clause_form.instance.needs_review = False
@@ -221,7 +239,7 @@ class CategoryActionForm(admin.helpers.ActionForm):
 
 
 @admin.register(Clause)
-class ClauseAdmin(SimpleHistoryAdmin):
+class ClauseAdmin(CuratedHistoryAdmin):
     list_display = [
         "document_title",
         "number",
@@ -343,7 +361,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Issuer)
-class IssuerAdmin(SimpleHistoryAdmin):
+class IssuerAdmin(CuratedHistoryAdmin):
     search_fields = ["name"]
 
 

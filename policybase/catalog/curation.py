@@ -1,7 +1,8 @@
 """What curators do to documents and clauses, as functions the admin calls.
 
 Each change goes through ``save()`` so that django-simple-history records it
-(who, when, before and after) and the search index follows after commit.
+(who, when, before and after, and what was done: its 修改原因) and the search
+index follows after commit.
 """
 
 from django.db import transaction
@@ -28,6 +29,7 @@ def set_review_state(documents, state: str) -> int:
     for document in documents:
         if document.review_state != state:
             document.review_state = state
+            document._change_reason = f"审核状态改为{document.get_review_state_display()}"
             document.save(update_fields=["review_state", "updated"])
             changed += 1
     return changed
@@ -43,6 +45,7 @@ def confirm_categories(clauses, category_id: int | None = None) -> int:
             clause.category_id = category_id
         clause.category_source = Clause.CategorySource.CURATOR
         clause.needs_review = False
+        clause._change_reason = "设置类别" if category_id is not None else "确认类别"
         clause.save(update_fields=["category", "category_source", "needs_review"])
         changed += 1
     return changed
@@ -66,6 +69,7 @@ def merge_duplicates(documents: list[Document]) -> Document:
                 setattr(kept, name, getattr(other, name))
         if not kept.status and other.status:
             kept.status = other.status
+    kept._change_reason = "合并重复文件：保留此份"
     kept.save()
     issuers = {issuer.pk for other in others for issuer in other.issuers.all()}
     if issuers and not kept.issuers.exists():
@@ -73,6 +77,7 @@ def merge_duplicates(documents: list[Document]) -> Document:
     for other in others:
         other.duplicate_of = kept
         other.review_state = Document.ReviewState.WITHDRAWN
+        other._change_reason = f"合并重复文件：并入 #{kept.pk}"
         other.save(update_fields=["duplicate_of", "review_state", "updated"])
     return kept
 
@@ -88,8 +93,10 @@ def merge_clauses(clauses: list[Clause]) -> Clause:
     kept = clauses[0]
     kept.text = "\n".join(clause.text for clause in clauses)
     kept.needs_review = True
+    kept._change_reason = "合并条款"
     kept.save()
     for clause in clauses[1:]:
+        clause._change_reason = f"合并条款：并入 #{kept.pk}"
         clause.delete()
     return kept
 
@@ -105,19 +112,21 @@ def split_clause(clause: Clause, parts: list[str]) -> list[Clause]:
         document_id=clause.document_id, order__gt=clause.order + ORDER_SHIFT
     ).update(order=F("order") - ORDER_SHIFT + extra)
     clause.text = parts[0]
+    clause._change_reason = "拆分条款"
     clause.save()
     created = [clause]
     for offset, text in enumerate(parts[1:], start=1):
-        created.append(
-            Clause.objects.create(
-                document_id=clause.document_id,
-                order=clause.order + offset,
-                path=clause.path,
-                text=text,
-                category_id=clause.category_id,
-                confidence=clause.confidence,
-                top=clause.top,
-                needs_review=True,
-            )
+        part = Clause(
+            document_id=clause.document_id,
+            order=clause.order + offset,
+            path=clause.path,
+            text=text,
+            category_id=clause.category_id,
+            confidence=clause.confidence,
+            top=clause.top,
+            needs_review=True,
         )
+        part._change_reason = f"拆分条款：自 #{clause.pk} 拆出"
+        part.save()
+        created.append(part)
     return created

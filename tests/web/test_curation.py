@@ -87,6 +87,7 @@ def test_bulk_category_is_the_curators_and_reaches_the_facets(corpus, client, cu
         assert not clause.needs_review
         change = clause.history.first()
         assert change.history_user.username == "curator"
+        assert change.history_change_reason == "设置类别"
     assert api(client, category=target)["count"] == before + moved
 
 
@@ -159,6 +160,8 @@ def test_merging_duplicates_keeps_the_fuller_copy(corpus):
     excerpt.refresh_from_db()
     assert excerpt.duplicate_of == full
     assert excerpt.review_state == Document.ReviewState.WITHDRAWN
+    assert excerpt.history.first().history_change_reason == f"合并重复文件：并入 #{full.pk}"
+    assert full.history.first().history_change_reason == "合并重复文件：保留此份"
     # What only the excerpt knew is kept, unless the full copy had it.
     full.refresh_from_db()
     assert full.doc_number in ("测〔2024〕1号", kept.doc_number)
@@ -175,8 +178,17 @@ def test_split_and_merge_clauses_keep_the_order(corpus):
     assert texts[3:] == [c.text for c in clauses[1:]]
     new = list(document.clauses.order_by("order")[:3])
     assert all(c.needs_review for c in new[1:])
+    assert [c.history.first().history_change_reason for c in new] == [
+        "拆分条款",
+        f"拆分条款：自 #{first.pk} 拆出",
+        f"拆分条款：自 #{first.pk} 拆出",
+    ]
+    merged = new[1].pk  # delete() clears it on the instance
     kept = curation.merge_clauses(new)
     assert kept.text == "\n".join(parts)
+    assert kept.history.first().history_change_reason == "合并条款"
+    gone = Clause.history.filter(id=merged, history_type="-").get()
+    assert gone.history_change_reason == f"合并条款：并入 #{kept.pk}"
     assert list(document.clauses.order_by("order").values_list("text", flat=True))[1:] == [
         c.text for c in clauses[1:]
     ]
@@ -221,6 +233,10 @@ def test_history_records_and_reverts_a_title_change(corpus, client, curator_clie
     document.refresh_from_db()
     assert document.title == original
     assert api(client, q="错误的标题", scope="title")["count"] == 0
+    # The history page says, in Chinese, what each change was.
+    assert document.history.first().history_change_reason == "恢复到历史版本"
+    history = curator_client.get(f"/admin/catalog/document/{document.pk}/history/").content.decode()
+    assert "修改内容" in history and "恢复到历史版本" in history
 
 
 def test_roles(corpus, client):
