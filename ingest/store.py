@@ -59,7 +59,7 @@ def previous_version(draft: DocumentDraft, sha256: str) -> Document | None:
 def _store_document(
     draft: DocumentDraft, path: Path, sha256: str, known_categories: set[int]
 ) -> Document:
-    document = Document.objects.create(
+    document = Document(
         previous_version=previous_version(draft, sha256),
         title=draft.title[:300],
         doc_number=draft.doc_number or "",
@@ -74,6 +74,9 @@ def _store_document(
         source_name=readable(path.name),
         source_sha256=sha256,
     )
+    # The first line of the document's history (simple-history's reason holds 100 characters).
+    document._change_reason = f"入库：{document.source_name}"[:100]
+    document.save()
     document.issuers.set(
         [Issuer.objects.get_or_create(name=name[:128])[0] for name in draft.issuers]
     )

@@ -235,6 +235,7 @@ def test_history_records_and_reverts_a_title_change(corpus, client, curator_clie
     assert api(client, q="错误的标题", scope="title")["count"] == 0
     # The history page says, in Chinese, what each change was.
     assert document.history.first().history_change_reason == "恢复到历史版本"
+    assert earliest.history_change_reason == f"入库：{document.source_name}"
     history = curator_client.get(f"/admin/catalog/document/{document.pk}/history/").content.decode()
     assert "修改内容" in history and "恢复到历史版本" in history
 
