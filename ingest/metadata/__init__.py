@@ -12,6 +12,7 @@ from policybase.search.analyzer import fold
 from ..drafts import DocumentDraft
 from . import dates
 from .doc_numbers import find_doc_number
+from .issuers import canonical_issuers
 from .regions import detect_region, is_national_issuer
 
 # 关于印发《“数据要素×”三年行动计划（2024—2026年）》的通知: the notice publishes X.
@@ -136,6 +137,7 @@ def extract_metadata(draft: DocumentDraft, context: str = "") -> DocumentDraft:
     # A newsletter's （来源：北京市人民政府） names the issuer when it is an organisation.
     if not draft.issuers and ORGANISATION.match(fold(draft.filed_under.strip())):
         draft.issuers = [draft.filed_under.strip()]
+    draft.issuers = canonical_issuers(draft.issuers)
     draft.publish_date = draft.publish_date or signed_on
     draft.effective_date = draft.effective_date or dates.effective_date(draft.body)
     draft.expiry_date = draft.expiry_date or dates.expiry_date(draft.body)

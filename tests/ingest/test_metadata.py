@@ -4,6 +4,7 @@ from ingest.drafts import DocumentDraft
 from ingest.metadata import doc_type_of, extract_metadata, published_title, status_of
 from ingest.metadata.dates import effective_date, expiry_date, parse_date
 from ingest.metadata.doc_numbers import find_doc_number, normalize_doc_number
+from ingest.metadata.issuers import canonical_issuers
 from ingest.metadata.regions import detect_region
 
 
@@ -64,8 +65,16 @@ def test_notice_metadata_comes_from_the_preamble():
     )
     extract_metadata(draft)
     assert draft.title == "数据计划"
-    assert draft.issuers == ["国家数据局", "科技部"]
+    assert draft.issuers == ["国家数据局", "科学技术部"]
     assert draft.doc_number == "国数政策〔2023〕11号"
     assert draft.publish_date == dt.date(2023, 12, 31)
     assert draft.region.level == "national"
     assert draft.doc_type == "计划"
+
+
+def test_an_issuer_is_stored_once_under_its_full_simplified_name():
+    # Only national short names are expanded: 发改委 alone could be any province's.
+    assert canonical_issuers(["國家網信辦", "国家互联网信息办公室", " 发改委 ", ""]) == [
+        "国家互联网信息办公室",
+        "发改委",
+    ]
