@@ -1,9 +1,12 @@
 """Storing is idempotent, and a changed policy becomes a new version of the old one."""
 
 import datetime as dt
+from importlib import import_module
+
+from django.apps import apps as django_apps
 
 from ingest.drafts import ClauseDraft, DocumentDraft, RegionRef
-from policybase.catalog.models import Clause, Document, Region
+from policybase.catalog.models import Clause, Document, Issuer, Region
 
 
 def draft(
@@ -54,3 +57,24 @@ def test_region_path_is_created_once(store_drafts):
     store_drafts([draft()], content="v1")
     store_drafts([draft(title="另一个办法")], content="v2")
     assert [str(r) for r in Region.objects.order_by("pk")] == ["上海市", "上海市/浦东新区"]
+
+
+def test_issuers_stored_under_short_or_traditional_names_are_merged_by_the_migration(
+    store_drafts,
+):
+    # Stored before issuer names were folded at ingestion.
+    (short,), _ = store_drafts(
+        [draft(issuers=["國家網信辦", "财政部", "國家數據局"])], content="v1"
+    )
+    (full,), _ = store_drafts(
+        [draft(title="另一办法", issuers=["国家互联网信息办公室"])], content="v2"
+    )
+    merge = import_module("policybase.catalog.migrations.0007_canonical_issuers").merge_issuers
+    merge(django_apps, None)
+    assert sorted(Issuer.objects.values_list("name", flat=True)) == [
+        "国家互联网信息办公室",
+        "国家数据局",  # renamed: no row had its name
+        "财政部",
+    ]
+    assert short.issuer_names == ["国家互联网信息办公室", "国家数据局", "财政部"]
+    assert full.issuer_names == ["国家互联网信息办公室"]
