@@ -390,9 +390,10 @@ def _numeric_range(q, segment, scored) -> Matches:
     return Matches(ids, np.full(len(ids), q.boost) if scored else None)
 
 
-def _in_range(q, segment) -> np.ndarray:
-    """Which documents (deleted ones too) have a value within the range of ``q``,
-    with the bounds Whoosh's ``tiered_ranges`` computes."""
+def _in_range(q, segment, docs: np.ndarray | None = None) -> np.ndarray:
+    """Which documents (every one, deleted ones too, or those of ``docs``) have
+    a value within the range of ``q``, with the bounds Whoosh's
+    ``tiered_ranges`` computes."""
     schema_field = segment.reader.schema[q.fieldname]
     if not isinstance(schema_field, NUMERIC) or not schema_field.shift_step:
         raise Unsupported(repr(q))
@@ -404,17 +405,26 @@ def _in_range(q, segment) -> np.ndarray:
     low = 0 if q.start is None else sortable(q.start) + bool(q.startexcl)
     high = 2**schema_field.bits - 1 if q.end is None else sortable(q.end) - bool(q.endexcl)
     values, present = segment.numbers(q.fieldname)
+    if docs is not None:
+        values, present = values[docs], present[docs]
     if low > high:
         return np.zeros(len(values), dtype=bool)
     return present & (values >= np.uint64(low)) & (values <= np.uint64(high))
 
 
-def _estimate_size(q, segment) -> int:
-    """Whoosh's size estimate of a query, which orders the sum of scores."""
-    if isinstance(q, wq.NumericRange):
-        # The documents of the range's terms, deleted ones included.
-        return int(_in_range(q, segment).sum())
-    return q.estimate_size(segment.reader)
+def _estimate_size(q, found: Matches, segment) -> int:
+    """Whoosh's size estimate of a query whose live matches are ``found``,
+    which orders the sum of scores."""
+    if not isinstance(q, wq.NumericRange):
+        return q.estimate_size(segment.reader)
+    # Whoosh sums the document frequencies of the range's terms, deleted
+    # documents included (those found, and the deleted ones in range), and
+    # caps a sum over several terms, an Or, at the live documents.
+    size = len(found.ids) + int(_in_range(q, segment, segment.deleted).sum())
+    compiled = q._compile_query(segment.reader)  # term objects only, nothing read
+    if isinstance(compiled, wq.ConstantScoreQuery):
+        compiled = compiled.child
+    return min(size, segment.reader.doc_count()) if isinstance(compiled, wq.Or) else size
 
 
 def _compound(q, segment, scored) -> Matches:
@@ -432,7 +442,7 @@ def _compound(q, segment, scored) -> Matches:
     # The order Whoosh adds scores in: a tree weighted by estimated size.
     sign = -1 if isinstance(q, wq.And) else 1
     weighted = sorted(
-        ((sign * _estimate_size(sub_q, segment), i) for i, sub_q in enumerate(q.subqueries)),
+        (sign * _estimate_size(sub_q, subs[i], segment), i) for i, sub_q in enumerate(q.subqueries)
     )
     nodes = [(weight, subs[i]) for weight, i in weighted]
     while len(nodes) > 1:
