@@ -327,8 +327,7 @@ def _load_database(dump: Path, manifest: dict) -> None:
     # id sequences past the loaded ids.
     with _rows_as_saved():
         call_command("loaddata", str(dump), verbosity=0)
-    models = [apps.get_model(label) for label in manifest["rows"]]
-    counts = {model._meta.label_lower: model._base_manager.count() for model in models}
+    counts = {label: apps.get_model(label)._base_manager.count() for label in manifest["rows"]}
     if counts != manifest["rows"]:
         wrong = [f"{label} {counts[label]}≠{n}" for label, n in manifest["rows"].items()
                  if counts[label] != n]  # fmt: skip
