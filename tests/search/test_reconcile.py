@@ -119,3 +119,7 @@ def test_a_rebuilt_index_holds_every_visible_clause_once(ingested):
     assert rebuild_index(batch=7) == clauses
     assert reconcile("--dry-run") == in_step(clauses)
     assert search("算力券", Filters()).count == 1
+    # The command an operator runs after an upgrade does the same.
+    assert reconcile("--rebuild") == {"rebuilt": clauses}
+    assert reconcile("--dry-run") == in_step(clauses)
+    assert search("算力券", Filters()).count == 1
