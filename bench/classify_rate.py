@@ -16,7 +16,8 @@ from threadpoolctl import threadpool_limits
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from ingest.classify import ClauseClassifier, load_labeled  # noqa: E402 (after sys.path)
+from ingest.classify.data import load_labeled  # noqa: E402 (after sys.path)
+from ingest.classify.model import ClauseClassifier  # noqa: E402
 
 TSV = REPO / "data" / "labeled_clauses.tsv"
 

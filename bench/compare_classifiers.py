@@ -35,8 +35,9 @@ from threadpoolctl import threadpool_limits
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from ingest.classify import CATEGORY_COUNT, ClauseClassifier, load_labeled, metrics  # noqa: E402 (after sys.path)
-from ingest.classify.model import full_scores  # noqa: E402
+from ingest.classify import metrics  # noqa: E402 (after sys.path)
+from ingest.classify.data import CATEGORY_COUNT, load_labeled  # noqa: E402
+from ingest.classify.model import ClauseClassifier, full_scores  # noqa: E402
 
 jieba.setLogLevel(logging.WARNING)
 TSV = REPO / "data" / "labeled_clauses.tsv"

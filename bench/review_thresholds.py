@@ -19,8 +19,9 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from ingest.classify import load_labeled, out_of_fold_proba  # noqa: E402 (after sys.path)
+from ingest.classify.data import load_labeled  # noqa: E402 (after sys.path)
 from ingest.classify.review import needs_review  # noqa: E402
+from ingest.classify.validation import out_of_fold_proba  # noqa: E402
 
 TSV = REPO / "data" / "labeled_clauses.tsv"
 # (min_confidence, min_margin); 0 switches a criterion off.

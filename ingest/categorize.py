@@ -9,21 +9,30 @@ without scores, so the admin always shows which model is live.
 import functools
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
 
-from .classify import ClauseClassifier, ModelFileError, load_labeled
+from .classify.data import load_labeled
 from .classify.review import needs_review
 from .drafts import DocumentDraft
 from .models import ModelVersion
+
+if TYPE_CHECKING:
+    from .classify.model import ClauseClassifier
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
 
 
 @functools.cache
-def get_classifier() -> ClauseClassifier:
+def get_classifier() -> "ClauseClassifier":
+    # scikit-learn (~60 MB resident) comes with the model, not with this
+    # module: the web process imports this one (the store, the admin) and
+    # classifies only if it runs an ingest job itself, with no broker.
+    from .classify.model import ClauseClassifier, ModelFileError
+
     with _lock:
         path = settings.CLASSIFIER_PATH
         if path.exists():
@@ -42,7 +51,7 @@ def get_classifier() -> ClauseClassifier:
         return classifier
 
 
-def record_version(file_name: str, classifier: ClauseClassifier, unless_any=False) -> None:
+def record_version(file_name: str, classifier: "ClauseClassifier", unless_any=False) -> None:
     """Record a model trained on first use as a ModelVersion without scores:
     cross-validation takes minutes, ``manage.py train`` makes scored versions.
 

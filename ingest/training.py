@@ -12,7 +12,9 @@ from policybase.catalog.models import Clause
 from policybase.search.indexing import schedule_reindex
 
 from .categorize import get_classifier, review_flag
-from .classify import ClauseClassifier, cross_validate, load_labeled
+from .classify.data import load_labeled
+from .classify.model import ClauseClassifier
+from .classify.validation import cross_validate
 from .models import ModelVersion
 
 RELABEL_BATCH = 2000

@@ -16,16 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.model_selection import train_test_split
 
-from ingest.classify import (
-    CATEGORY_COUNT,
-    ClauseClassifier,
-    ModelFileError,
-    Prediction,
-    cross_validate,
-    evaluate,
-    load_labeled,
-)
+from ingest.classify.data import CATEGORY_COUNT, load_labeled
 from ingest.classify.metrics import expected_calibration_error, scores
+from ingest.classify.model import ClauseClassifier, ModelFileError, Prediction
+from ingest.classify.validation import cross_validate, evaluate
 
 TSV = Path(__file__).resolve().parents[2] / "data" / "labeled_clauses.tsv"
 

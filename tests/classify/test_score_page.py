@@ -8,7 +8,8 @@ import pytest
 from sklearn.model_selection import train_test_split
 
 from ingest.categorize import get_classifier
-from ingest.classify import cross_validate, load_labeled
+from ingest.classify.data import load_labeled
+from ingest.classify.validation import cross_validate
 from ingest.models import ModelVersion
 from policybase.catalog.models import Category
 

@@ -32,7 +32,8 @@ def classifier_file():
     test trained it already)."""
     path = settings.CLASSIFIER_PATH
     if not path.exists():
-        from ingest.classify import ClauseClassifier, load_labeled
+        from ingest.classify.data import load_labeled
+        from ingest.classify.model import ClauseClassifier
 
         ClauseClassifier.train(*load_labeled(settings.SEED_CLAUSES)).save(path)
     return path

@@ -4,7 +4,8 @@ import sys
 from django.core.management.base import BaseCommand
 
 from ingest.categorize import get_classifier
-from ingest.classify import evaluate, load_labeled
+from ingest.classify.data import load_labeled
+from ingest.classify.validation import evaluate
 
 BATCH = 1000
 
