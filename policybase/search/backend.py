@@ -25,7 +25,7 @@ from haystack.backends import log_query
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.exceptions import SearchBackendError
 from whoosh import columns
-from whoosh.fields import KEYWORD
+from whoosh.fields import KEYWORD, TEXT
 
 from . import arrays
 from .analyzer import ChineseTokenizer
@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 # The index fields results are sorted by (policybase.search.query.SORTS).
 SORT_KEYS = {"publish_sort", "effective_sort", "reading_sort"}
+# Numbers a hit carries (stored) or is sorted by (a column), never searched.
+NOT_SEARCHED = SORT_KEYS | {"document_id", "order"}
 
 
 class TextListColumn(columns.VarBytesListColumn):
@@ -72,6 +74,17 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
                 # A column of values per document: sorting reads it instead of
                 # rebuilding a sort cache from the terms in every new searcher.
                 field.set_sortable(True)
+            if name in NOT_SEARCHED:
+                # haystack indexes every number as 8 terms (one per precision
+                # tier, for ranges): 40 of a clause's 177 postings, written and
+                # merged for nothing. The stored value and the column are
+                # written as before, so segments written before this read the
+                # same; their postings of these fields stay unread.
+                field.indexed = False
+            elif isinstance(field, TEXT):
+                # haystack makes text sortable: a column holding every clause's
+                # text and title again. Nothing sorts by them.
+                field.set_sortable(False)
             if type(field) is KEYWORD:
                 schema.remove(name)
                 schema.add(name, FacetKeyword(stored=True, commas=True, scorable=True))

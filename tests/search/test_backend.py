@@ -135,10 +135,11 @@ def sample_corpus(search_index, media_dir, sample_copy):
 def test_searches_over_arrays_answer_as_whoosh_does(sample_corpus, monkeypatch):
     # A withdrawn document leaves deleted entries in the segment, which Whoosh
     # still counts in its size estimates; one of the newsletter's, so that its
-    # file's segment keeps live entries beside the deleted ones.
-    withdrawn = Document.objects.filter(
-        source_name__startswith="002", clauses__isnull=False
-    ).first()
+    # file's segment keeps live entries beside the deleted ones, and the one
+    # with a date, so that date ranges meet its deleted entries.
+    withdrawn = Document.objects.get(
+        source_name__startswith="002", effective_date__isnull=False
+    )
     set_review_state([withdrawn], Document.ReviewState.WITHDRAWN)
     with connections["default"].get_backend().index.reader() as reader:
         assert reader.has_deletions()
@@ -156,11 +157,11 @@ def test_searches_over_arrays_answer_as_whoosh_does(sample_corpus, monkeypatch):
     backend = connections["default"].get_backend()
     searcher = backend._open_searcher()
     first, last = (datetime_to_long(dt.datetime(2023, m, d)) for m, d in ((1, 1), (12, 31)))
+    day = datetime_to_long(dt.datetime.combine(withdrawn.effective_date, dt.time()))
     ranges = [
         wq.NumericRange("publish_date", first, last),
-        # The newsletter's documents are undated (sort key 0): one term, then several.
-        wq.NumericRange("publish_sort", 0, 0),
-        wq.NumericRange("publish_sort", 0, 20231231),
+        wq.NumericRange("effective_date", day, day),
+        wq.NumericRange("effective_date", first, last),
     ]
     estimates = []
     for q in ranges:
