@@ -489,8 +489,18 @@ def facet_counts(segments: list[Segment], matches: list[Matches], fieldname: str
         if not len(found.ids):
             continue
         values, indptr, codes = segment.facet(fieldname)
-        positions, _ = _rows(indptr, found.ids)  # every code of every matching document
-        for code, n in enumerate(np.bincount(codes[positions], minlength=len(values)).tolist()):
+        if len(found.ids) == segment.doc_count - len(segment.deleted):
+            # Every live document matches (browsing, a common word): count all
+            # codes and take the deleted documents' away, rather than gather
+            # the codes of every matching document one by one.
+            per_value = np.bincount(codes, minlength=len(values))
+            if len(segment.deleted):
+                deleted, _ = _rows(indptr, segment.deleted)
+                per_value -= np.bincount(codes[deleted], minlength=len(values))
+        else:
+            positions, _ = _rows(indptr, found.ids)  # every code of every matching document
+            per_value = np.bincount(codes[positions], minlength=len(values))
+        for code, n in enumerate(per_value.tolist()):
             if n:
                 counts[values[code]] = counts.get(values[code], 0) + n
     return counts
