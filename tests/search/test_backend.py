@@ -137,9 +137,7 @@ def test_searches_over_arrays_answer_as_whoosh_does(sample_corpus, monkeypatch):
     # still counts in its size estimates; one of the newsletter's, so that its
     # file's segment keeps live entries beside the deleted ones, and the one
     # with a date, so that date ranges meet its deleted entries.
-    withdrawn = Document.objects.get(
-        source_name__startswith="002", effective_date__isnull=False
-    )
+    withdrawn = Document.objects.get(source_name__startswith="002", effective_date__isnull=False)
     set_review_state([withdrawn], Document.ReviewState.WITHDRAWN)
     with connections["default"].get_backend().index.reader() as reader:
         assert reader.has_deletions()
