@@ -118,13 +118,16 @@ POSTINGS = PostingsCache(budget=64 * 2**20)
 @dataclass
 class SegmentCache:
     """What never changes in a segment: facet values and sort keys per document,
-    field lengths. Deletions are applied to postings, not here."""
+    field lengths. Deletions are applied to postings, not here; the one
+    exception, the facet counts of all live documents, is kept with the number
+    of deleted documents it was counted for (a segment's deletions only grow)."""
 
     segment_id: str
     facets: dict = field(default_factory=dict)
     numbers: dict = field(default_factory=dict)
     sort_keys: dict = field(default_factory=dict)
     lengths: dict = field(default_factory=dict)
+    live_counts: dict = field(default_factory=dict)
 
 
 class Segment:
@@ -227,6 +230,21 @@ class Segment:
             cached = (values, indptr, codes[order].astype(np.int32))
             self.cache.facets[fieldname] = cached
         return cached
+
+    def live_counts(self, fieldname: str) -> dict:
+        """{value: live documents with it} of a keyword field: the facet of a
+        search every live document matches (browsing, a common word), counted
+        once per segment and state of its deletions instead of per request."""
+        cached = self.cache.live_counts.get(fieldname)
+        if cached is None or cached[0] != len(self.deleted):
+            values, indptr, codes = self.facet(fieldname)
+            per_value = np.bincount(codes, minlength=len(values))
+            if len(self.deleted):
+                deleted, _ = _rows(indptr, self.deleted)
+                per_value -= np.bincount(codes[deleted], minlength=len(values))
+            cached = (len(self.deleted), _by_value(values, per_value))
+            self.cache.live_counts[fieldname] = cached
+        return cached[1]
 
     def numbers(self, fieldname: str) -> tuple[np.ndarray, np.ndarray]:
         """Each document's value of a single-valued numeric field, in Whoosh's
@@ -488,22 +506,19 @@ def facet_counts(segments: list[Segment], matches: list[Matches], fieldname: str
     for segment, found in zip(segments, matches, strict=True):
         if not len(found.ids):
             continue
-        values, indptr, codes = segment.facet(fieldname)
         if len(found.ids) == segment.doc_count - len(segment.deleted):
-            # Every live document matches (browsing, a common word): count all
-            # codes and take the deleted documents' away, rather than gather
-            # the codes of every matching document one by one.
-            per_value = np.bincount(codes, minlength=len(values))
-            if len(segment.deleted):
-                deleted, _ = _rows(indptr, segment.deleted)
-                per_value -= np.bincount(codes[deleted], minlength=len(values))
+            found_counts = segment.live_counts(fieldname)
         else:
+            values, indptr, codes = segment.facet(fieldname)
             positions, _ = _rows(indptr, found.ids)  # every code of every matching document
-            per_value = np.bincount(codes[positions], minlength=len(values))
-        for code, n in enumerate(per_value.tolist()):
-            if n:
-                counts[values[code]] = counts.get(values[code], 0) + n
+            found_counts = _by_value(values, np.bincount(codes[positions], minlength=len(values)))
+        for value, n in found_counts.items():
+            counts[value] = counts.get(value, 0) + n
     return counts
+
+
+def _by_value(values: list, per_code: np.ndarray) -> dict:
+    return {values[code]: n for code, n in enumerate(per_code.tolist()) if n}
 
 
 def ranked(segments, matches, sort_fields: list[str] | None, reverse: bool, stop: int | None):
