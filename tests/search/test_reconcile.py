@@ -5,7 +5,7 @@ import json
 import threading
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from haystack import connections
 
 from policybase.catalog.models import Clause, Document
@@ -119,7 +119,10 @@ def test_a_rebuilt_index_holds_every_visible_clause_once(ingested):
     assert rebuild_index(batch=7) == clauses
     assert reconcile("--dry-run") == in_step(clauses)
     assert search("算力券", Filters()).count == 1
-    # The command an operator runs after an upgrade does the same.
+    # The command an operator runs after an upgrade does the same, and refuses
+    # to rebuild when asked for a dry run as well.
+    with pytest.raises(CommandError, match="not allowed with"):
+        reconcile("--rebuild", "--dry-run")
     assert reconcile("--rebuild") == {"rebuilt": clauses}
     assert reconcile("--dry-run") == in_step(clauses)
     assert search("算力券", Filters()).count == 1

@@ -13,8 +13,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true", help="只比对，不修改索引")
-        parser.add_argument(
+        # A dry run asked of a rebuild would otherwise empty the index.
+        mode = parser.add_mutually_exclusive_group()
+        mode.add_argument("--dry-run", action="store_true", help="只比对，不修改索引")
+        mode.add_argument(
             "--rebuild",
             action="store_true",
             help="清空索引并重写全部条款（升级增加索引字段后使用；大批量提交，持有索引写锁）",
