@@ -11,16 +11,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 
-# Everything a web worker imports before its first request: the settings,
-# every app with its admin, and the URLconf with every view.
+# Everything a web worker imports before its first request: the WSGI module
+# gunicorn loads (settings, every app with its admin), then the URLconf with
+# every view.
 PROBE = """
 import json, sys
-import django
-django.setup()
-from django.contrib import admin
-from django.urls import resolve
 import policybase.wsgi
-admin.autodiscover()
+from django.urls import resolve
 resolve("/")
 print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
 """
