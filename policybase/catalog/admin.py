@@ -10,6 +10,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from ingest.metadata.issuers import canonical_issuer
+
 from . import curation
 from .models import Category, Clause, Document, Issuer, Region
 from .review import CLAUSE_QUEUE, DOCUMENT_QUEUES
@@ -360,8 +362,27 @@ class RegionAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class IssuerForm(forms.ModelForm):
+    class Meta:
+        model = Issuer
+        fields = ["name", "region"]
+
+    def clean_name(self):
+        # Ingestion stores every issuer folded (simplified, full name of a
+        # national body); a name typed here is folded alike, or the issuer
+        # facet would count 国家网信办 and 国家互联网信息办公室 apart.
+        typed = self.cleaned_data["name"]
+        name = canonical_issuer(typed)
+        if Issuer.objects.filter(name=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                f"已有发文机关“{name}”（“{typed.strip()}”按简体和全称归并后即是它），请直接选用。"
+            )
+        return name
+
+
 @admin.register(Issuer)
 class IssuerAdmin(CuratedHistoryAdmin):
+    form = IssuerForm
     search_fields = ["name"]
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from policybase.catalog.models import Category
+from policybase.catalog.models import Category, Issuer
 
 
 def test_anonymous_users_are_sent_to_the_login_page(client, db):
@@ -30,3 +30,22 @@ def test_staff_see_the_catalogue_in_chinese(admin_client, url):
 def test_the_fourteen_categories_are_loaded_by_migration(db):
     assert Category.objects.count() == 14
     assert Category.objects.get(pk=7).name == "金融支持"
+
+
+def test_an_issuer_typed_in_the_admin_is_folded_like_an_ingested_one(admin_client):
+    response = admin_client.post("/admin/catalog/issuer/add/", {"name": " 國家網信辦 "})
+    assert response.status_code == 302
+    assert list(Issuer.objects.values_list("name", flat=True)) == ["国家互联网信息办公室"]
+
+    response = admin_client.post("/admin/catalog/issuer/add/", {"name": "国家网信办"})
+    assert response.status_code == 200
+    assert "已有发文机关“国家互联网信息办公室”" in response.content.decode()
+    assert Issuer.objects.count() == 1
+
+
+def test_renaming_an_issuer_keeps_it_and_folds_the_new_name(admin_client):
+    issuer = Issuer.objects.create(name="工信部办公厅")
+    response = admin_client.post(f"/admin/catalog/issuer/{issuer.pk}/change/", {"name": "工信部"})
+    assert response.status_code == 302
+    issuer.refresh_from_db()
+    assert issuer.name == "工业和信息化部"
