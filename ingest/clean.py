@@ -93,6 +93,9 @@ CJK_SPACE = re.compile(
 # "到 2025 年", "(2024-2026 年)". Chinese never spaces them; Latin words keep theirs.
 DIGIT_CJK_SPACE = re.compile(rf"(?<=[{CJK}])[ \t\u00a0]+(?=\d)|(?<=\d)[ \t\u00a0]+(?=[{CJK}])")
 SENTENCE_END = tuple("。！？；：…」”’）)】》")
+# A Latin acronym in brackets glosses the term before it (伙伴关系协定（RCEP）,
+# 贯标（DCMM）): its closing bracket is inside a sentence, not at an end.
+ACRONYM_GLOSS = re.compile(r"[（(][A-Za-z][A-Za-z0-9&.\-]*[)）]$")
 # Lines that open a block and so never continue the previous line.
 BLOCK_START = re.compile(
     r"^(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]+[)）]|\d+[.．、](?!\d)|"
@@ -252,7 +255,7 @@ def join_broken_lines(text: str) -> str:
 def _continues(previous: str, line: str) -> bool:
     return (
         len(previous) >= MIN_BROKEN_LINE
-        and not previous.endswith(SENTENCE_END)
+        and (not previous.endswith(SENTENCE_END) or bool(ACRONYM_GLOSS.search(previous)))
         and not BLOCK_START.match(line)
         and (not BLOCK_START.match(previous) or _numbered_paragraph(previous))
         and not LABEL_LINE.match(previous)

@@ -50,6 +50,20 @@ def test_broken_sentence_lines_join_headings_do_not():
     ]
 
 
+def test_a_line_ending_in_a_bracketed_acronym_goes_on_a_bracketed_ending_does_not():
+    text = (
+        "促进区域全面经济伙伴关系协定（RCEP）\n约束性条款和相关软性条款加快落地实施。\n"
+        "本办法自2024年1月1日起施行（2023年12月1日修订）\n（一）加入数字经济伙伴关系协定（DEPA）\n"
+        "推进数字证书国际互认。"
+    )
+    assert join_broken_lines(text).split("\n") == [
+        "促进区域全面经济伙伴关系协定（RCEP）约束性条款和相关软性条款加快落地实施。",
+        "本办法自2024年1月1日起施行（2023年12月1日修订）",
+        "（一）加入数字经济伙伴关系协定（DEPA）",
+        "推进数字证书国际互认。",
+    ]
+
+
 def test_a_title_line_is_not_joined_to_the_addressees():
     text = (
         "杭州市人民政府办公厅关于加快推进人工智能产业创新发展的实施意见\n各区、县（市）人民政府："
