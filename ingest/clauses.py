@@ -11,6 +11,7 @@ import re
 
 from policybase.search.analyzer import fold
 
+from .clean import CELL_SEPARATOR
 from .drafts import ClauseDraft, DocumentDraft
 from .metadata import SIGNED_LINE
 from .metadata.dates import DATE_LINE
@@ -151,6 +152,11 @@ def split_clauses(draft: DocumentDraft) -> list[ClauseDraft]:
                 continue
             clauses.append(ClauseDraft(line, marker, path_above(level)))
             headings[level] = lead_phrase(line)
+            continue
+        if article and CELL_SEPARATOR in line:
+            # A table in an article (…见下表) belongs to it but is no 款:
+            # counting it would misnumber every 款 after it.
+            clauses.append(ClauseDraft(line, None, current_path()))
             continue
         if article:  # a further paragraph (款) of the current article
             paragraph_of_article += 1

@@ -92,6 +92,11 @@ CJK_SPACE = re.compile(
 # A space a PDF converter put between a number and a character: "2024 年",
 # "到 2025 年", "(2024-2026 年)". Chinese never spaces them; Latin words keep theirs.
 DIGIT_CJK_SPACE = re.compile(rf"(?<=[{CJK}])[ \t\u00a0]+(?=\d)|(?<=\d)[ \t\u00a0]+(?=[{CJK}])")
+# A table, as the readers that see one write it (PDF, .docx): one line,
+# cells parted by CELL_SEPARATOR, rows by ROW_SEPARATOR. The line is never
+# joined to a neighbour, and inside an article it is no 款 (clauses.py).
+CELL_SEPARATOR = " | "
+ROW_SEPARATOR = "；"
 SENTENCE_END = tuple("。！？；：…」”’）)】》")
 # A Latin acronym in brackets glosses the term before it (伙伴关系协定（RCEP）,
 # 贯标（DCMM）): its closing bracket is inside a sentence, not at an end.
@@ -255,6 +260,8 @@ def join_broken_lines(text: str) -> str:
 def _continues(previous: str, line: str) -> bool:
     return (
         len(previous) >= MIN_BROKEN_LINE
+        and CELL_SEPARATOR not in previous
+        and CELL_SEPARATOR not in line
         and (not previous.endswith(SENTENCE_END) or bool(ACRONYM_GLOSS.search(previous)))
         and not BLOCK_START.match(line)
         and (not BLOCK_START.match(previous) or _numbered_paragraph(previous))

@@ -4,7 +4,9 @@ import zipfile
 from pathlib import Path
 
 import docx
+from docx.table import Table
 
+from ..clean import CELL_SEPARATOR, ROW_SEPARATOR
 from ..drafts import RawText, UnreadableSource
 
 
@@ -13,8 +15,12 @@ def read_docx(path: Path) -> RawText:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
         raise UnreadableSource(f"不是有效的 Word（.docx）文件：{error}") from error
-    lines = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append("\t".join(cell.text.strip() for cell in row.cells))
+    # In document order, so that a table stays in the article that shows it.
+    lines = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            rows = [CELL_SEPARATOR.join(c.text.strip() for c in row.cells) for row in block.rows]
+            lines.append(ROW_SEPARATOR.join(rows))
+        else:
+            lines.append(block.text)
     return RawText(path.name, "\n".join(lines), "docx")

@@ -10,13 +10,14 @@ import ctypes
 import re
 import threading
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from ..clean import BLOCK_START
+from ..clean import BLOCK_START, CELL_SEPARATOR, ROW_SEPARATOR
 from ..drafts import RawText, UnreadableSource
 
 # Share of the page height at the top and bottom where headers and footers live.
@@ -46,6 +47,14 @@ MAX_UNMAPPED_SHARE = 0.1
 # Pieces of one line further apart than this (points) are words or table
 # cells, and get a space between them: pdfplumber's x_tolerance.
 WORD_GAP = 3
+# A gap of at least this many character heights before a word may part two
+# table cells (cell padding is about one character; a word space a quarter).
+CELL_GAP = 0.75
+# Cell starts of two table rows line up within this many points.
+COLUMN_SLACK = 3
+# A table row has at least this many cells: with two, 第四条　本办法… over
+# 第五条　… (one-line articles, same indent) would line up like a table.
+MIN_CELLS = 3
 # pdfium ends each run of text it sees as a line with "\r\n".
 LINE_BREAKS = "\r\n"
 # pdfium is not thread-safe, not even across documents, and a threaded server
@@ -60,6 +69,10 @@ class Line:
     x1: float
     top: float  # top and bottom are measured down from the top of the page
     bottom: float
+    # (left, text) of the parts of the line that a wide gap sets apart; a
+    # line of MIN_CELLS or more parts may be a table row (see _mark_rows).
+    cells: list[tuple[float, str]] = field(default_factory=list)
+    row: bool = False
 
 
 @dataclass
@@ -82,8 +95,11 @@ def _open(path: Path) -> pdfium.PdfDocument:
 
 def _pieces(textpage) -> tuple[list[list], int, int]:
     """Runs of characters between pdfium's line breaks, as
-    [left, bottom, right, top, characters] in PDF coordinates (y upwards),
-    with the page's glyph and unmapped-glyph counts.
+    [left, bottom, right, top, characters, gaps] in PDF coordinates (y
+    upwards), with the page's glyph and unmapped-glyph counts. ``gaps`` lists
+    (index in characters, left of the next character) for each space wider
+    than CELL_GAP: Chromium prints a table row as one run, its cells parted
+    by spaces.
 
     Loose boxes span the font's ascent and descent, so the characters of one
     line share one height whatever their shape (一 is flat, 第 tall). One box
@@ -102,6 +118,7 @@ def _pieces(textpage) -> tuple[list[list], int, int]:
     pieces: list[list] = []
     piece: list | None = None
     glyphs = unmapped = 0
+    spaced = False
     for index, char in enumerate(text):
         if char in LINE_BREAKS:
             piece = None
@@ -109,6 +126,7 @@ def _pieces(textpage) -> tuple[list[list], int, int]:
         if char.isspace():
             if piece:
                 piece[4].append(" ")
+                spaced = True
             continue
         glyphs += 1
         if pdfium_c.FPDFText_HasUnicodeMapError(textpage, index):
@@ -116,9 +134,15 @@ def _pieces(textpage) -> tuple[list[list], int, int]:
             continue
         pdfium_c.FPDFText_GetLooseCharBox(textpage, index, box)
         if piece is None:
-            piece = [rect.left, rect.bottom, rect.right, rect.top, [char]]
+            piece = [rect.left, rect.bottom, rect.right, rect.top, [char], []]
             pieces.append(piece)
+            spaced = False
             continue
+        if spaced:
+            spaced = False
+            # piece[2], the run's right edge so far, is the last character's.
+            if rect.left - piece[2] > CELL_GAP * (rect.top - rect.bottom):
+                piece[5].append((len(piece[4]), rect.left))
         # Comparisons, not min()/max(): this loop runs once per character.
         if rect.left < piece[0]:
             piece[0] = rect.left
@@ -142,7 +166,7 @@ def _lines(pieces: list[list], page_top: float) -> list[Line]:
     pieces.sort(key=lambda piece: -(piece[1] + piece[3]))
     groups: list[list] = []  # [bottom, top, pieces]
     for piece in pieces:
-        left, bottom, right, top, _ = piece
+        _, bottom, _, top, *_ = piece
         if groups:
             band = groups[-1]
             if band[0] <= (bottom + top) / 2 <= band[1] or bottom <= (band[0] + band[1]) / 2 <= top:
@@ -153,14 +177,51 @@ def _lines(pieces: list[list], page_top: float) -> list[Line]:
     lines = []
     for bottom, top, members in groups:
         members.sort(key=lambda piece: piece[0])
-        text, end = "", members[0][0]
-        for left, _, right, _, chars in members:
-            text += (" " if left - end > WORD_GAP else "") + "".join(chars)
+        cell_gap = max(WORD_GAP, CELL_GAP * (top - bottom))
+        cells: list[list] = []  # [left, text] of the parts a wide gap sets apart
+        end = members[0][0]
+        for left, _, right, _, chars, gaps in members:
+            starts = [(0, left), *gaps, (len(chars), None)]
+            for (start, x), (stop, _) in pairwise(starts):
+                part = "".join(chars[start:stop])
+                if start == 0 and cells and left - end <= cell_gap:
+                    cells[-1][1] += (" " if left - end > WORD_GAP else "") + part
+                else:
+                    cells.append([x, part])
             end = max(end, right)
+        cells = [(x, " ".join(part.split())) for x, part in cells]
         lines.append(
-            Line(" ".join(text.split()), members[0][0], end, page_top - top, page_top - bottom)
+            Line(
+                " ".join(part for _, part in cells),
+                members[0][0],
+                end,
+                page_top - top,
+                page_top - bottom,
+                cells if len(cells) >= MIN_CELLS else [],
+            )
         )
     return lines
+
+
+def _mark_rows(lines: list[Line]) -> None:
+    """Lines whose cells start where the next line's do, column by column,
+    are the rows of a table: each becomes its cells with CELL_SEPARATOR
+    between them, where prose would have run them together (and
+    _paragraphs puts a table's rows in one paragraph). A cell that
+    wraps onto a second line breaks the alignment, and so the table."""
+    for above, below in pairwise(lines):
+        if (
+            above.cells
+            and len(above.cells) == len(below.cells)
+            and all(
+                abs(x - y) <= COLUMN_SLACK
+                for (x, _), (y, _) in zip(above.cells, below.cells, strict=True)
+            )
+        ):
+            above.row = below.row = True
+    for line in lines:
+        if line.row:
+            line.text = CELL_SEPARATOR.join(part for _, part in line.cells)
 
 
 def _read_page(pdf: pdfium.PdfDocument, index: int) -> Page:
@@ -228,20 +289,32 @@ def _paragraphs(bodies: list[list[Line]]) -> list[str]:
     """
     paragraphs: list[str] = []
     current = ""
+    after_row = False  # a table's rows make one paragraph of their own
     for body in bodies:
         left = min(line.x0 for line in body)
         right = max(line.x1 for line in body)
         for number, line in enumerate(body):
+            if line.row:
+                if after_row:
+                    paragraphs[-1] += ROW_SEPARATOR + line.text
+                else:
+                    if current:
+                        paragraphs.append(current)
+                        current = ""
+                    paragraphs.append(line.text)
+                after_row = True
+                continue
             char_width = max((line.x1 - line.x0) / max(len(line.text), 1), 1.0)
             indented = line.x0 - left > 1.5 * char_width
             if number == 0 and not current and paragraphs:
-                if not (indented or BLOCK_START.match(line.text)) and (
+                if not (indented or after_row or BLOCK_START.match(line.text)) and (
                     paragraphs[-1][-1] not in SENTENCE_END
                 ):
                     current = paragraphs.pop()
             elif current and (indented or (number == 0 and BLOCK_START.match(line.text))):
                 paragraphs.append(current)
                 current = ""
+            after_row = False
             current += line.text
             if right - line.x1 > 2 * char_width:
                 paragraphs.append(current)
@@ -276,6 +349,7 @@ def read_pdf(path: Path) -> RawText:
         ]
         dropped += len(page.lines) - len(body)
         if body:
+            _mark_rows(body)
             bodies.append(body)
     if dropped:
         warnings.append(f"去掉了 {dropped} 行页眉、页脚或页码")

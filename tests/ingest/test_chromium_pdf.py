@@ -276,3 +276,12 @@ def test_characters_keep_their_code_point(pdf):
     # pdfminer read the Noto CJK SC glyph of 户 in Chromium's font subsets as 戶 (U+6236).
     text = read(pdf).text
     assert "用户账户" in map_radicals(text)
+
+
+def test_the_table_in_an_article_is_one_clause_under_it_with_cells_and_rows_apart(document):
+    """第六条 refers to 下表: the table belongs to 第六条 but is no 款 of it."""
+    (table,) = [clause for clause in document.clauses if " | " in clause.text]
+    assert table.text == "；".join(" | ".join(row) for row in TABLE)
+    assert table.number is None
+    assert table.path[-1] == "第六条"
+    assert not [c.number for c in document.clauses if c.number and c.number.startswith("第六条第")]
