@@ -19,8 +19,18 @@ def read_docx(path: Path) -> RawText:
     lines = []
     for block in document.iter_inner_content():
         if isinstance(block, Table):
-            rows = [CELL_SEPARATOR.join(c.text.strip() for c in row.cells) for row in block.rows]
+            rows = [CELL_SEPARATOR.join(_cell_texts(row)) for row in block.rows]
             lines.append(ROW_SEPARATOR.join(rows))
         else:
             lines.append(block.text)
     return RawText(path.name, "\n".join(lines), "docx")
+
+
+def _cell_texts(row) -> list[str]:
+    """The row's cells, a merged one once: python-docx gives a cell spanning
+    three columns three times (标题 | 标题 | 标题)."""
+    cells, texts, column = row.cells, [], 0
+    while column < len(cells):
+        texts.append(cells[column].text.strip())
+        column += cells[column].grid_span
+    return texts

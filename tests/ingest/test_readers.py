@@ -149,14 +149,17 @@ def test_docx(tmp_path):
     document = docx.Document()
     document.add_paragraph("某市公共数据授权运营管理办法")
     document.add_paragraph(ARTICLE_ONE)
-    table = document.add_table(rows=2, cols=2)
-    for cell, text in zip(table._cells, ["级别", "安全要求", "一级", "完整性保护"], strict=True):
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "数据分级"
+    for cell, text in zip(
+        table._cells[2:], ["级别", "安全要求", "一级", "完整性保护"], strict=True
+    ):
         cell.text = text
     document.add_paragraph(ARTICLE_TWO)
     document.save(path)
     (draft,) = parse_path(path)
     # The table stays where it stands, under 第一条, and is no 款 of it.
     assert [(c.number, c.text) for c in draft.clauses[1:2]] == [
-        (None, "级别 | 安全要求；一级 | 完整性保护")
+        (None, "数据分级；级别 | 安全要求；一级 | 完整性保护")
     ]
     assert [c.number for c in draft.clauses] == ["第一条", None, "第二条"]
