@@ -375,7 +375,7 @@ class IssuerForm(forms.ModelForm):
         name = canonical_issuer(typed)
         if Issuer.objects.filter(name=name).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(
-                f"已有发文机关“{name}”（“{typed.strip()}”按简体和全称归并后即是它），请直接选用。"
+                f"已有发文机关“{name}”（“{typed}”按简体和全称归并后即是它），请直接选用。"
             )
         return name
 
