@@ -92,11 +92,13 @@ CJK_SPACE = re.compile(
 # A space a PDF converter put between a number and a character: "2024 年",
 # "到 2025 年", "(2024-2026 年)". Chinese never spaces them; Latin words keep theirs.
 DIGIT_CJK_SPACE = re.compile(rf"(?<=[{CJK}])[ \t\u00a0]+(?=\d)|(?<=\d)[ \t\u00a0]+(?=[{CJK}])")
-# A table, as the readers that see one write it (PDF, .docx): one line,
+# A table, as the readers that see one write it (PDF, .docx, HTML): one line,
 # cells parted by CELL_SEPARATOR, rows by ROW_SEPARATOR. The line is never
 # joined to a neighbour, and inside an article it is no 款 (clauses.py).
 CELL_SEPARATOR = " | "
 ROW_SEPARATOR = "；"
+# A cell's line ending in these needs no 、 before the next (table_line).
+CELL_LIST_PUNCTUATION = tuple("。；，、：！？")
 SENTENCE_END = tuple("。！？；：…」”’）)】》")
 # A Latin acronym in brackets glosses the term before it (伙伴关系协定（RCEP）,
 # 贯标（DCMM）): its closing bracket is inside a sentence, not at an end.
@@ -236,6 +238,28 @@ def remove_line_markers(text: str) -> str:
 
 def remove_cjk_spaces(text: str) -> str:
     return DIGIT_CJK_SPACE.sub("", CJK_SPACE.sub("", text))
+
+
+def table_line(rows) -> str:
+    """A table as the readers write it (see CELL_SEPARATOR), from its rows of
+    cell texts. A line break inside a cell parts items of a list (国家发展改革委 /
+    市场监管总局 under 责任单位): it becomes 、, or nothing where punctuation
+    already parts them; it must not become a line of the text."""
+    lines = []
+    for row in rows:
+        cells = [_cell_line(cell) for cell in row]
+        if any(cells):
+            lines.append(CELL_SEPARATOR.join(cells))
+    return ROW_SEPARATOR.join(lines)
+
+
+def _cell_line(text: str) -> str:
+    joined = ""
+    for line in text.split("\n"):
+        line = " ".join(line.split())
+        if line:
+            joined += ("" if not joined or joined.endswith(CELL_LIST_PUNCTUATION) else "、") + line
+    return joined
 
 
 def is_title_like(line: str) -> bool:

@@ -6,7 +6,7 @@ from pathlib import Path
 import docx
 from docx.table import Table
 
-from ..clean import CELL_SEPARATOR, ROW_SEPARATOR
+from ..clean import table_line
 from ..drafts import RawText, UnreadableSource
 
 
@@ -19,8 +19,7 @@ def read_docx(path: Path) -> RawText:
     lines = []
     for block in document.iter_inner_content():
         if isinstance(block, Table):
-            rows = [CELL_SEPARATOR.join(_cell_texts(row)) for row in block.rows]
-            lines.append(ROW_SEPARATOR.join(rows))
+            lines.append(table_line(_cell_texts(row) for row in block.rows))
         else:
             lines.append(block.text)
     return RawText(path.name, "\n".join(lines), "docx")
@@ -31,6 +30,6 @@ def _cell_texts(row) -> list[str]:
     three columns three times (标题 | 标题 | 标题)."""
     cells, texts, column = row.cells, [], 0
     while column < len(cells):
-        texts.append(cells[column].text.strip())
+        texts.append(cells[column].text)
         column += cells[column].grid_span
     return texts

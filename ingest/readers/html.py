@@ -5,6 +5,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from ..clean import table_line
 from ..drafts import RawText
 from .text import decode, decoding_warnings
 
@@ -49,6 +50,14 @@ BLOCKS = [
     "article",
     "table",
 ]
+# A table is data (序号 | 任务 | 责任单位) rather than the page's layout when it
+# holds no table or heading, has two rows of two cells or more, and no cell
+# that looks like an article's body: longer than a task in a division-of-work
+# table runs, or of more paragraphs than a cell's list of units. A layout
+# table taken for data would lose its article's clauses, so the test leans
+# to layout: a data table taken for layout reads as lines, as it did before.
+MAX_DATA_CELL = 600
+MAX_DATA_CELL_LINES = 3
 
 
 def article_element(soup: BeautifulSoup):
@@ -72,6 +81,10 @@ def html_to_text(markup: str) -> str:
     element = article_element(soup)
     for block in element.find_all(BLOCKS):
         block.insert_before("\n")
+    for table in element.find_all("table"):
+        rows = _data_rows(table)
+        if rows:
+            table.replace_with("\n" + table_line(rows) + "\n")
     text = element.get_text()
     # Without a heading in the article, the page title names it; sites append
     # their own name: "…的通知_政策文件_绍兴市人民政府门户网站".
@@ -80,6 +93,26 @@ def html_to_text(markup: str) -> str:
         if title and title not in text[:500]:
             text = title + "\n" + text
     return text
+
+
+def _data_rows(table) -> list[list[str]]:
+    """The texts of a data table's cells, row by row; none for a layout table.
+    Cell texts keep the line breaks their blocks were given (<p>, <br>)."""
+    if table.find(["table", "h1", "h2", "h3", "h4", "h5", "h6"]):
+        return []
+    rows = [
+        [cell.get_text() for cell in row.find_all(["td", "th"])] for row in table.find_all("tr")
+    ]
+    if sum(len(row) >= 2 for row in rows) < 2:
+        return []
+    if any(_body_like(cell) for row in rows for cell in row):
+        return []
+    return rows
+
+
+def _body_like(cell: str) -> bool:
+    lines = [line for line in cell.split("\n") if line.strip()]
+    return len(cell.strip()) > MAX_DATA_CELL or len(lines) > MAX_DATA_CELL_LINES
 
 
 def read_html(path: Path) -> RawText:

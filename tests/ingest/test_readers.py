@@ -144,6 +144,45 @@ def test_html_keeps_the_article_and_drops_scripts_and_navigation(tmp_path):
     assert "不要我" not in text and "政务公开" not in text and "版权所有" not in text
 
 
+def test_html_data_table_is_one_clause_with_cells_and_rows_apart(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html><body><div><h1>某市公共数据授权运营管理办法</h1>"
+        f"<p>{ARTICLE_ONE}</p><table border='1'>"
+        "<tr><th>序号</th><th>任务</th><th>责任单位</th></tr>"
+        "<tr><td>1</td><td><p>建设<span>数据资产</span>登记平台</p></td><td>市数据局</td></tr>"
+        "<tr><td>2</td><td>制定定价指引</td><td><p>市发展改革委</p><p>市市场监管局</p></td></tr>"
+        f"</table><p>{ARTICLE_TWO}</p></div></body></html>",
+        encoding="utf-8",
+    )
+    (draft,) = parse_path(path)
+    # Word-exported cells: a <span> stays inside its word, the units of one
+    # cell on two <p> become a list.
+    assert [(c.number, c.text) for c in draft.clauses] == [
+        ("第一条", ARTICLE_ONE.replace(" ", "")),
+        (
+            None,
+            "序号 | 任务 | 责任单位；1 | 建设数据资产登记平台 | 市数据局；"
+            "2 | 制定定价指引 | 市发展改革委、市市场监管局",
+        ),
+        ("第二条", ARTICLE_TWO.replace(" ", "")),
+    ]
+
+
+def test_html_layout_table_keeps_the_article_in_paragraphs(tmp_path):
+    path = tmp_path / "page.html"
+    article = "".join(f"<p>{text}</p>" for text in [ARTICLE_ONE, ARTICLE_TWO, ARTICLE_THREE] * 3)
+    path.write_text(
+        "<html><body><main><table><tr><td>某市人民政府</td><td>搜索</td></tr>"
+        f"<tr><td>政务公开</td><td><p>某市公共数据授权运营管理办法</p>{article}</td></tr>"
+        "</table></main></body></html>",
+        encoding="utf-8",
+    )
+    text = read(path).text
+    assert " | " not in text
+    assert f"\n{ARTICLE_TWO}\n" in text
+
+
 def test_docx(tmp_path):
     path = tmp_path / "policy.docx"
     document = docx.Document()
@@ -155,11 +194,12 @@ def test_docx(tmp_path):
         table._cells[2:], ["级别", "安全要求", "一级", "完整性保护"], strict=True
     ):
         cell.text = text
+    table.cell(2, 1).add_paragraph("访问控制")
     document.add_paragraph(ARTICLE_TWO)
     document.save(path)
     (draft,) = parse_path(path)
     # The table stays where it stands, under 第一条, and is no 款 of it.
     assert [(c.number, c.text) for c in draft.clauses[1:2]] == [
-        (None, "数据分级；级别 | 安全要求；一级 | 完整性保护")
+        (None, "数据分级；级别 | 安全要求；一级 | 完整性保护、访问控制")
     ]
     assert [c.number for c in draft.clauses] == ["第一条", None, "第二条"]
