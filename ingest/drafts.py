@@ -25,6 +25,9 @@ class RawText:
     text: str
     format: str  # "pdf", "text", "html", "docx"
     warnings: list[str] = field(default_factory=list)
+    # Metadata a web page prints as labelled fields beside the article
+    # (发文机关, 发文字号, 成文日期, 发布日期), keyed as metadata.PAGE_FIELDS names them.
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -14,13 +14,16 @@ from .split import split_documents
 def parse_raw(raw: RawText) -> list[DocumentDraft]:
     drafts = []
     first_of_title: dict[str, DocumentDraft] = {}
-    for draft in split_documents(clean(raw.text), raw.source):
+    documents = split_documents(clean(raw.text), raw.source)
+    # A page's labelled fields describe the page's one document.
+    fields = raw.fields if len(documents) == 1 else {}
+    for draft in documents:
         first = first_of_title.setdefault(draft.title, draft)
         if first is not draft:
             # A compilation lists a policy where it belongs first and again under
             # regions it also applies to; the later listing is not that region's.
             draft.region, draft.issuers = replace(first.region), list(first.issuers)
-        extract_metadata(draft, draft.filed_under if first is draft else "")
+        extract_metadata(draft, draft.filed_under if first is draft else "", fields)
         draft.clauses = split_clauses(draft) if draft.has_full_text else []
         draft.warnings = raw.warnings + draft.warnings
         if draft.has_full_text and not draft.clauses:

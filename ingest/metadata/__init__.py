@@ -66,6 +66,20 @@ ORGANISATION_NAME = (
     r"[\u4e00-\u9fff（）()]{2,30}?(?:局|部|委|办|厅|院|行|会|府|室|中心|署|委员会|政府)"
 )
 ORGANISATION = re.compile(rf"^{ORGANISATION_NAME}$")
+# The labelled fields of a government web page (gov.cn's table of 索引号, 发文机关,
+# 成文日期, 发文字号, 发布日期) and what they give. A site's posting time
+# (发布时间：2024-03-18 10:32) is not among them: it dates the page, not the policy.
+PAGE_FIELDS = {
+    "发文机关": "issuer",
+    "发文单位": "issuer",
+    "发布机构": "issuer",
+    "发文字号": "doc_number",
+    "文号": "doc_number",
+    "成文日期": "written",
+    "发布日期": "published",
+}
+# 发文机关 "国家数据局 中央网信办 国家发展改革委": several issuers in one field.
+ISSUER_LIST = re.compile(r"[\s、，,;；]+")
 # 上海市浦东新区人民政府　2024年6月20日: issuer and date on one signature line.
 SIGNED_LINE = re.compile(rf"^(?P<issuer>{ORGANISATION_NAME})\s*(?:{dates.DATE.pattern})\s*$")
 
@@ -117,8 +131,13 @@ def signature(lines: list[str]) -> tuple[list[str], dt.date | None]:
     return [], None
 
 
-def extract_metadata(draft: DocumentDraft, context: str = "") -> DocumentDraft:
-    """Fill what the title and body say; keep what the splitter already knew."""
+def extract_metadata(
+    draft: DocumentDraft, context: str = "", fields: dict[str, str] | None = None
+) -> DocumentDraft:
+    """Fill what the title and body say; keep what the splitter already knew.
+    A web page's labelled ``fields`` fill only what the text does not say, so
+    a policy gets the same metadata from its page as from its PDF."""
+    fields = fields or {}
     raw_title = draft.title
     preamble = draft.preamble.split("\n") if draft.preamble else []
     lines = preamble + draft.body.split("\n")
@@ -126,10 +145,16 @@ def extract_metadata(draft: DocumentDraft, context: str = "") -> DocumentDraft:
     draft.title = published_title(raw_title)
     draft.doc_type = draft.doc_type or doc_type_of(draft.title)
     draft.status = draft.status or status_of(draft.title)
-    draft.doc_number = draft.doc_number or find_doc_number(lines[: len(preamble) + 12])
+    draft.doc_number = (
+        draft.doc_number
+        or find_doc_number(lines[: len(preamble) + 12])
+        or find_doc_number([fields.get("doc_number", "")])
+    )
     signatories, signed_on = signature(lines)
     if not draft.issuers:
         draft.issuers = signatories
+    if not draft.issuers and fields.get("issuer"):
+        draft.issuers = ISSUER_LIST.split(fields["issuer"].strip())
     if not draft.issuers and (issuer := issuer_from_title(raw_title)):
         draft.issuers = [issuer]
     if not draft.issuers and (interpreter := INTERPRETER.search(draft.body)):
@@ -138,7 +163,12 @@ def extract_metadata(draft: DocumentDraft, context: str = "") -> DocumentDraft:
     if not draft.issuers and ORGANISATION.match(fold(draft.filed_under.strip())):
         draft.issuers = [draft.filed_under.strip()]
     draft.issuers = canonical_issuers(draft.issuers)
-    draft.publish_date = draft.publish_date or signed_on
+    draft.publish_date = (
+        draft.publish_date
+        or signed_on
+        or dates.parse_date(fields.get("written", ""))
+        or dates.parse_date(fields.get("published", ""))
+    )
     draft.effective_date = draft.effective_date or dates.effective_date(draft.body)
     draft.expiry_date = draft.expiry_date or dates.expiry_date(draft.body)
     if draft.region.level is None:

@@ -7,6 +7,7 @@ from bs4 import BeautifulSoup
 
 from ..clean import table_line
 from ..drafts import RawText
+from ..metadata import PAGE_FIELDS
 from .text import decode, decoding_warnings
 
 NOISE_TAGS = [
@@ -58,6 +59,13 @@ BLOCKS = [
 # to layout: a data table taken for layout reads as lines, as it did before.
 MAX_DATA_CELL = 600
 MAX_DATA_CELL_LINES = 3
+# "发文机关：", "文　　号：" (spaced out to line up in a table), the value after
+# the colon or in the next cell.
+FIELD = re.compile(
+    r"^(?P<label>{})\s*[:：]\s*(?P<value>.*)$".format(
+        "|".join(r"\s*".join(label) for label in PAGE_FIELDS)
+    )
+)
 
 
 def article_element(soup: BeautifulSoup):
@@ -74,16 +82,38 @@ def article_element(soup: BeautifulSoup):
     return best
 
 
-def html_to_text(markup: str) -> str:
+def page_fields(soup: BeautifulSoup) -> dict[str, str]:
+    """The labelled metadata fields anywhere on the page, the first of each kind."""
+    strings = [" ".join(string.split()) for string in soup.stripped_strings]
+    fields: dict[str, str] = {}
+    for index, string in enumerate(strings):
+        if match := FIELD.match(string):
+            label = "".join(match["label"].split())
+            value = match["value"] or (strings[index + 1] if index + 1 < len(strings) else "")
+            if value and not FIELD.match(value):
+                fields.setdefault(PAGE_FIELDS[label], value)
+    return fields
+
+
+def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
+    """The article's text, and the page's labelled fields (page_fields)."""
     soup = BeautifulSoup(markup, "lxml")
     for tag in soup.find_all(NOISE_TAGS):
         tag.decompose()
+    fields = page_fields(soup)  # before _article_text rewrites the tables
+    return _article_text(soup), fields
+
+
+def _article_text(soup: BeautifulSoup) -> str:
     element = article_element(soup)
     for block in element.find_all(BLOCKS):
         block.insert_before("\n")
     for table in element.find_all("table"):
         rows = _data_rows(table)
-        if rows:
+        if sum(bool(FIELD.match(" ".join(cell.split()))) for row in rows for cell in row) >= 2:
+            # The page's own 发文机关 / 成文日期 table: read as fields, not text.
+            table.decompose()
+        elif rows:
             table.replace_with("\n" + table_line(rows) + "\n")
     text = element.get_text()
     # Without a heading in the article, the page title names it; sites append
@@ -117,4 +147,5 @@ def _body_like(cell: str) -> bool:
 
 def read_html(path: Path) -> RawText:
     markup, encoding, broken = decode(path.read_bytes())
-    return RawText(path.name, html_to_text(markup), "html", decoding_warnings(encoding, broken))
+    text, fields = html_to_text(markup)
+    return RawText(path.name, text, "html", decoding_warnings(encoding, broken), fields)

@@ -1,5 +1,7 @@
 """Readers on files the tests make: PDFs like real ones, text in legacy encodings, web pages."""
 
+import datetime as dt
+
 import docx
 import pytest
 from reportlab.lib.pagesizes import A4
@@ -181,6 +183,53 @@ def test_html_layout_table_keeps_the_article_in_paragraphs(tmp_path):
     text = read(path).text
     assert " | " not in text
     assert f"\n{ARTICLE_TWO}\n" in text
+
+
+def test_html_page_fields_fill_what_the_article_does_not_say(tmp_path):
+    """A government page prints 发文机关, 文号 and dates as labelled fields
+    beside the article (gov.cn's table, a provincial site's list); the
+    article here has neither signature nor 文号."""
+    fields_table = (
+        "<table class='bd1'><tr><td><b>索 引 号：</b></td><td>11330000002482185J/2024-00011</td>"
+        "<td><b>发文机关：</b></td><td>浙江省数据局 浙江省财政厅</td></tr>"
+        "<tr><td><b>文　　号：</b></td><td>浙数据发〔2024〕3号</td>"
+        "<td><b>发布日期：</b></td><td>2024-05-08</td></tr></table>"
+    )
+    fields_list = (
+        "<ul class='info'><li><span>发文机关：</span>浙江省数据局 浙江省财政厅</li>"
+        "<li><span>发文字号：</span>浙数据发〔2024〕3号</li><li>发布日期：2024-05-08</li></ul>"
+    )
+    for fields in (fields_table, fields_list):
+        path = tmp_path / "page.html"
+        path.write_text(
+            f"<html><body>{fields}<div class='article'><h1>公共数据授权运营管理办法（试行）</h1>"
+            f"<p>{ARTICLE_ONE}</p><p>{ARTICLE_TWO}</p></div></body></html>",
+            encoding="utf-8",
+        )
+        (draft,) = parse_path(path)
+        assert draft.issuers == ["浙江省数据局", "浙江省财政厅"]
+        assert draft.doc_number == "浙数据发〔2024〕3号"
+        assert draft.publish_date == dt.date(2024, 5, 8)
+        assert draft.region.province == "浙江省"
+        assert [c.number for c in draft.clauses] == ["第一条", "第二条"]
+
+
+def test_html_page_fields_yield_to_the_signature(tmp_path):
+    # The site published the notice days after it was signed; the signature
+    # dates it, as its PDF would.
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html><body><div class='article'><table><tr><td>发文机关：</td><td>某省人民政府</td>"
+        "<td>发布日期：</td><td>2024年3月20日</td></tr></table>"
+        "<h1>某市公共数据授权运营管理办法</h1>"
+        f"<p>{ARTICLE_ONE}</p><p>{ARTICLE_TWO}</p>"
+        "<p>某市人民政府</p><p>2024年3月15日</p></div></body></html>",
+        encoding="utf-8",
+    )
+    (draft,) = parse_path(path)
+    assert (draft.issuers, draft.publish_date) == (["某市人民政府"], dt.date(2024, 3, 15))
+    # The fields table is the page's, not the article's.
+    assert not any("发文机关" in clause.text for clause in draft.clauses)
 
 
 def test_docx(tmp_path):
