@@ -153,8 +153,9 @@ def extract_metadata(
     signatories, signed_on = signature(lines)
     if not draft.issuers:
         draft.issuers = signatories
-    if not draft.issuers and fields.get("issuer"):
-        draft.issuers = ISSUER_LIST.split(fields["issuer"].strip())
+    if not draft.issuers:
+        named = ISSUER_LIST.split(fields.get("issuer", "").strip())
+        draft.issuers = [name for name in named if ORGANISATION.match(fold(name))]
     if not draft.issuers and (issuer := issuer_from_title(raw_title)):
         draft.issuers = [issuer]
     if not draft.issuers and (interpreter := INTERPRETER.search(draft.body)):
