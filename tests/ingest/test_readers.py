@@ -214,6 +214,18 @@ def test_html_page_fields_fill_what_the_article_does_not_say(tmp_path):
         assert [c.number for c in draft.clauses] == ["第一条", "第二条"]
 
 
+def test_html_issuer_field_without_an_organisation_names_none(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html><body><ul><li>发文机关：见正文</li><li>发文字号：无</li></ul>"
+        "<div class='article'><h1>公共数据授权运营管理办法</h1>"
+        f"<p>{ARTICLE_ONE}</p><p>{ARTICLE_TWO}</p></div></body></html>",
+        encoding="utf-8",
+    )
+    (draft,) = parse_path(path)
+    assert (draft.issuers, draft.doc_number) == ([], None)
+
+
 def test_html_page_fields_yield_to_the_signature(tmp_path):
     # The site published the notice days after it was signed; the signature
     # dates it, as its PDF would.
