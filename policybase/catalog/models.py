@@ -1,7 +1,10 @@
 """The policy catalogue: regions, issuers, categories, documents and clauses."""
 
+import datetime as dt
+
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -99,6 +102,18 @@ class DocumentQuerySet(models.QuerySet):
         return self.exclude(review_state=Document.ReviewState.WITHDRAWN)
 
 
+class Standing(models.TextChoices):
+    """Whether a policy is in force on a given day (Document.standing_on)."""
+
+    IN_FORCE = "in_force", "现行有效"
+    NOT_YET = "not_yet", "尚未生效"
+    LAPSED = "lapsed", "已失效"
+
+
+# Title flags of a text not yet adopted: in force on no day.
+DRAFT_STATUSES = frozenset({"征求意见稿", "草案"})
+
+
 class Document(models.Model):
     class ReviewState(models.TextChoices):
         INGESTED = "ingested", "待审核"
@@ -189,10 +204,49 @@ class Document(models.Model):
     def awaits_review(self) -> bool:
         return self.review_state == self.ReviewState.INGESTED
 
+    def standing_on(self, day: dt.date) -> str | None:
+        """Whether the policy is in force on ``day`` (a Standing), from its dates
+        and what a curator recorded; None for a draft, which never is.
+
+        A curator's 已废止 / 已修改 is a fact no date tells. Otherwise the dates
+        decide, and a curator's 尚未生效 counts only while the text gives no
+        施行日期. ``policybase.search.query.standing_filter`` asks the same of the
+        index; keep the two together."""
+        if self.validity in LAPSED_VALIDITY:
+            return Standing.LAPSED
+        if DRAFT_STATUSES.intersection(self.status):
+            return None
+        if (self.effective_date and self.effective_date > day) or (
+            not self.effective_date and self.validity == self.Validity.NOT_YET
+        ):
+            return Standing.NOT_YET
+        if self.expiry_date and self.expiry_date < day:
+            return Standing.LAPSED
+        return Standing.IN_FORCE
+
+    @property
+    def standing(self) -> str | None:
+        return self.standing_on(timezone.localdate())
+
+    @property
+    def standing_label(self) -> str:
+        """效力 as the site shows it today: 已废止 or 已修改 as a curator recorded
+        it, else the standing's name; nothing for a draft."""
+        standing = self.standing
+        if standing is None:
+            return ""
+        if self.validity in LAPSED_VALIDITY:
+            return self.get_validity_display()
+        return Standing(standing).label
+
     def region_ref(self) -> dict:
         if self.region is None:
             return {"level": None, "province": None, "city": None, "district": None}
         return self.region.as_ref()
+
+
+# What a curator records that ends a policy, whatever its dates say.
+LAPSED_VALIDITY = (Document.Validity.REPEALED, Document.Validity.AMENDED)
 
 
 class Clause(models.Model):

@@ -11,10 +11,17 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import F
+from django.utils import timezone
 from haystack.inputs import Raw
-from haystack.query import SearchQuerySet
+from haystack.query import SQ, SearchQuerySet
 
-from policybase.catalog.models import Clause, Document
+from policybase.catalog.models import (
+    DRAFT_STATUSES,
+    LAPSED_VALIDITY,
+    Clause,
+    Document,
+    Standing,
+)
 
 from .analyzer import fold
 from .highlight import highlight
@@ -136,6 +143,7 @@ class Filters:
     date_to: dt.date | None = None
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None
+    standing: str = ""  # a Standing: in force, not yet or lapsed today
 
 
 # Filter → the keyword field it matches. The ``regions`` field holds every name on
@@ -211,6 +219,25 @@ def filter_query(filters: Filters) -> str:
     return " AND ".join(parts)
 
 
+def standing_filter(standing: str, day: dt.date) -> SQ:
+    """The clauses of documents with that standing on ``day``: the index's
+    side of ``Document.standing_on``, asked at search time because a policy
+    comes into force and lapses with no one writing to it."""
+    lapsed_by_curator = SQ(validity__in=LAPSED_VALIDITY)
+    draft = SQ(status__in=sorted(DRAFT_STATUSES))
+    # The index holds 尚未生效 only for a document without a 施行日期.
+    # Inclusive bounds a day away: Whoosh ends an exclusive range on a date at
+    # its last microsecond, so "before 6月1日" would take in 6月1日 itself.
+    next_day, previous_day = day + dt.timedelta(days=1), day - dt.timedelta(days=1)
+    not_yet = SQ(effective_date__gte=next_day) | SQ(validity=Document.Validity.NOT_YET)
+    expired = SQ(expiry_date__lte=previous_day)
+    if standing == Standing.LAPSED:
+        return lapsed_by_curator | (~draft & ~not_yet & expired)
+    if standing == Standing.NOT_YET:
+        return ~lapsed_by_curator & ~draft & not_yet
+    return ~lapsed_by_curator & ~draft & ~not_yet & ~expired
+
+
 def build_queryset(
     parsed: ParsedQuery, filters: Filters, scope: str = "text", sort: str = "relevance"
 ) -> SearchQuerySet:
@@ -223,6 +250,8 @@ def build_queryset(
     for name, lookup in DATE_FILTERS.items():
         if value := getattr(filters, name):
             sqs = sqs.filter(**{lookup: value})
+    if filters.standing:
+        sqs = sqs.filter(standing_filter(filters.standing, timezone.localdate()))
     # Without words to rank by, newest first is the useful order.
     order = SORTS["newest"] if parsed.is_empty and sort == "relevance" else SORTS[sort]
     if order:

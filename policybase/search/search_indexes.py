@@ -1,6 +1,6 @@
 from haystack import indexes
 
-from policybase.catalog.models import Clause, Document
+from policybase.catalog.models import LAPSED_VALIDITY, Clause, Document
 
 from .analyzer import ChineseAnalyzer
 
@@ -26,6 +26,9 @@ class ClauseIndex(indexes.SearchIndex, indexes.Indexable):
     year = indexes.MultiValueField()
     publish_date = indexes.DateField(model_attr="document__publish_date", null=True)
     effective_date = indexes.DateField(model_attr="document__effective_date", null=True)
+    expiry_date = indexes.DateField(model_attr="document__expiry_date", null=True)
+    # What a curator recorded that the dates cannot tell (query.standing_filter).
+    validity = indexes.MultiValueField()
     # Sort keys: the date as YYYYMMDD, 0 when unknown, so newest-first puts the
     # undated last (Whoosh would put a missing date first).
     publish_sort = indexes.IntegerField(stored=False)
@@ -75,6 +78,14 @@ class ClauseIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_status(self, clause):
         return list(clause.document.status)
+
+    def prepare_validity(self, clause):
+        document = clause.document
+        if document.validity in LAPSED_VALIDITY or (
+            document.validity == Document.Validity.NOT_YET and not document.effective_date
+        ):
+            return [document.validity]
+        return []
 
     def prepare_publish_sort(self, clause):
         return _date_key(clause.document.publish_date)

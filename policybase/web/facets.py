@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.http import QueryDict
 
-from policybase.catalog.models import Category, Region
+from policybase.catalog.models import Category, Region, Standing
 
 # Issuers are many; the page lists the most frequent.
 TOP_ISSUERS = 15
@@ -134,6 +134,7 @@ FILTER_LABELS = {
     "date_to": "发布日期止",
     "effective_from": "施行日期起",
     "effective_to": "施行日期止",
+    "standing": "效力",
 }
 
 
@@ -150,6 +151,8 @@ def active_filters(params: QueryDict) -> list[Option]:
             shown = names.get(int(value), value)
         elif key == "level" and value in Region.Level.values:
             shown = Region.Level(value).label
+        elif key == "standing" and value in Standing.values:
+            shown = Standing(value).label
         chip = _option(params, f"{label}：{shown}", 0, {key: value}, REGION_BELOW.get(key, ()))
         chips.append(chip)
     return chips

@@ -2,7 +2,7 @@ import dataclasses
 
 from django import forms
 
-from policybase.catalog.models import Region
+from policybase.catalog.models import Region, Standing
 from policybase.search.query import SORTS, Filters
 
 SORT_LABELS = {
@@ -55,6 +55,9 @@ class SearchForm(forms.Form):
     date_to = _date("发布日期止")
     effective_from = _date("施行日期起")
     effective_to = _date("施行日期止")
+    standing = forms.ChoiceField(
+        label="效力", required=False, choices=[("", "全部"), *Standing.choices]
+    )
     page = forms.IntegerField(label="页码", required=False, min_value=1, max_value=10_000)
     format = forms.ChoiceField(
         label="格式", required=False, choices=[("json", "JSON"), ("csv", "CSV"), ("xlsx", "Excel")]

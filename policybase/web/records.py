@@ -25,6 +25,8 @@ def document_record(document: Document, with_clauses: bool = True) -> dict:
         "has_full_text": document.has_full_text,
         "review_state": document.review_state,
         "validity": document.validity or None,
+        # In force today (in_force / not_yet / lapsed), from the dates and validity.
+        "standing": document.standing,
         "warnings": document.warnings,
         "previous_version": document.previous_version_id,
         "later_versions": [d.pk for d in document.later_versions.all()],
@@ -59,6 +61,7 @@ def clause_record(clause: Clause, highlight: str) -> dict:
         "doc_type": document.doc_type or None,
         "status": document.status,
         "review_state": document.review_state,
+        "standing": document.standing,
         "number": clause.number or None,
         "path": clause.path,
         "category": clause.category_id,

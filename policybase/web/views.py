@@ -26,6 +26,7 @@ SEARCH_BOX_FIELDS = {
     "scope",
     "sort",
     "group",
+    "standing",
     "page",
     "date_from",
     "date_to",
