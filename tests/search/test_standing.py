@@ -102,3 +102,6 @@ def test_the_filter_finds_the_documents_of_each_standing(store_drafts, client):
     api = client.get("/api/search", {"standing": "not_yet"}).json()
     assert {hit["standing"] for hit in api["results"]} == {"not_yet"}
     assert client.get("/api/search", {"standing": "whenever"}).status_code == 400
+    expired = Document.objects.get(title__contains="（expired）")
+    page = client.get(expired.get_absolute_url()).content.decode()
+    assert '<a href="/?standing=lapsed">已失效</a>' in page
