@@ -1,7 +1,9 @@
 """效力: whether a policy is in force today, from its dates and what a curator
 recorded, on the document and as a search filter that agrees with it."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.utils import timezone
@@ -102,6 +104,10 @@ def test_the_filter_finds_the_documents_of_each_standing(store_drafts, client):
     api = client.get("/api/search", {"standing": "not_yet"}).json()
     assert {hit["standing"] for hit in api["results"]} == {"not_yet"}
     assert client.get("/api/search", {"standing": "whenever"}).status_code == 400
+    export = client.get("/api/search", {"standing": "lapsed", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    column = rows[0].index("standing")
+    assert [row[column] for row in rows[1:]] == ["lapsed", "lapsed"]
     expired = Document.objects.get(title__contains="（expired）")
     page = client.get(expired.get_absolute_url()).content.decode()
     assert '<a href="/?standing=lapsed">已失效</a>' in page
