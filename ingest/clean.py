@@ -92,6 +92,14 @@ CJK_SPACE = re.compile(
 # A space a PDF converter put between a number and a character: "2024 年",
 # "到 2025 年", "(2024-2026 年)". Chinese never spaces them; Latin words keep theirs.
 DIGIT_CJK_SPACE = re.compile(rf"(?<=[{CJK}])[ \t\u00a0]+(?=\d)|(?<=\d)[ \t\u00a0]+(?=[{CJK}])")
+# Glyphs a PDF's text layer drops where the font draws them specially: the
+# dash of a year range, "(20242026 年)" for (2024—2026年), and the brackets
+# of a 文号, "财资2023141 号" for 财资〔2023〕141号. Both leave digits no
+# reading of Chinese has: two years run together before 年 or a bracket, a
+# year and a serial number run together after an issuer's abbreviation.
+GLUED_YEAR_RANGE = re.compile(r"(?<![\d.\-—–])((?:19|20)\d{2})((?:19|20)\d{2})(?=年|[)）])")
+MAX_RANGE_YEARS = 10
+GLUED_DOC_NUMBER = re.compile(rf"(?<=[{CJK}]{{2}})(?<!第)((?:19|20)\d{{2}})(\d{{1,4}})(?=[号號])")
 # A table, as the readers that see one write it (PDF, .docx, HTML): one line,
 # cells parted by CELL_SEPARATOR, rows by ROW_SEPARATOR. The line is never
 # joined to a neighbour, and inside an article it is no 款 (clauses.py).
@@ -240,6 +248,22 @@ def remove_cjk_spaces(text: str) -> str:
     return DIGIT_CJK_SPACE.sub("", CJK_SPACE.sub("", text))
 
 
+def restore_dropped_glyphs(text: str) -> str:
+    """Put back the year range's dash and the 文号's brackets (GLUED_YEAR_RANGE).
+
+    Runs after the spaces between digits and characters are gone, so that
+    "20242026 年" and "2023141 号" reach it glued."""
+    text = GLUED_YEAR_RANGE.sub(_year_range, text)
+    return GLUED_DOC_NUMBER.sub(lambda m: f"〔{m.group(1)}〕{m.group(2)}", text)
+
+
+def _year_range(match: re.Match) -> str:
+    first, last = match.groups()
+    if 0 < int(last) - int(first) <= MAX_RANGE_YEARS:
+        return f"{first}-{last}"
+    return match.group()
+
+
 def table_line(rows) -> str:
     """A table as the readers write it (see CELL_SEPARATOR), from its rows of
     cell texts. A line break inside a cell parts items of a list (国家发展改革委 /
@@ -321,6 +345,7 @@ STEPS = (
     remove_line_markers,
     remove_page_number_lines,
     remove_cjk_spaces,
+    restore_dropped_glyphs,
     join_broken_lines,
 )
 

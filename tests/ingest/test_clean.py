@@ -11,6 +11,7 @@ from ingest.clean import (
     remove_chunk_markers,
     remove_cjk_spaces,
     remove_pinyin,
+    restore_dropped_glyphs,
 )
 
 
@@ -39,6 +40,21 @@ def test_full_width_letters_and_digits_become_ascii_punctuation_stays():
 
 def test_spaces_inside_chinese_go_spaces_between_latin_stay():
     assert remove_cjk_spaces("應 急 管 理 部 和 AI 模型") == "應急管理部和 AI 模型"
+
+
+def test_a_dropped_year_range_dash_and_doc_number_brackets_come_back():
+    # As 003's compilation prints them once the spaces before 年 and 号 are gone.
+    assert restore_dropped_glyphs("三年行动计划(20242026年)(2024-01-04)") == (
+        "三年行动计划(2024-2026年)(2024-01-04)"
+    )
+    assert restore_dropped_glyphs("市场三年行动计划(20242026)") == "市场三年行动计划(2024-2026)"
+    assert restore_dropped_glyphs("（人社部发202437号）和财资20241号") == (
+        "（人社部发〔2024〕37号）和财资〔2024〕1号"
+    )
+    # Digits that are no such run stay: a backward or too long "range", an
+    # ordinal, a year alone before 号, a range already written.
+    for text in ("(20262024年)", "(19902024年)", "第2024001号", "京政发2024号", "(2024-2026年)"):
+        assert restore_dropped_glyphs(text) == text
 
 
 def test_broken_sentence_lines_join_headings_do_not():
