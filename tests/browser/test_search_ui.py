@@ -147,3 +147,20 @@ def test_odd_query_shows_a_page_and_runs_no_script(page, text):
     expect(page.locator(".summary, .errors")).not_to_have_count(0)
     assert page.locator("script", has_text="alert(1)").count() == 0
     assert dialogs == []
+
+
+def test_facets_are_folded_under_one_toggle_on_a_narrow_screen(page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/?q=数据安全")
+    beijing = facet_option(page, "region", "北京市")
+    expect(beijing).to_be_hidden()
+    # The hits come first, without scrolling past the facets.
+    expect(page.locator(".hits .hit").first).to_be_in_viewport()
+
+    page.get_by_text("筛选", exact=True).click()
+    expect(beijing).to_be_visible()
+    follow(page, beijing.get_by_role("link"))
+    assert params(page)["province"] == ["北京市"]
+    # Folded again on the next page, saying how many filters are on.
+    expect(beijing).to_be_hidden()
+    expect(page.locator(".facet-panel > summary")).to_have_text("筛选（已选 1 项）")
