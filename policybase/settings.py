@@ -85,7 +85,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -198,7 +197,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 LANGUAGE_CODE = "zh-hans"
 # Strings our libraries leave untranslated in zh-hans (simple-history's "Changes").
 LOCALE_PATHS = [BASE_DIR / "locale"]
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# One language for everyone, whatever the browser asks: the catalogue, the
+# categories and our own pages exist only in Chinese, so negotiating English
+# would put Django's English chrome around them ("Select 政策文件 to change").
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 # Beat reads crontab schedules in the same local time the admin shows.
 CELERY_TIMEZONE = TIME_ZONE
