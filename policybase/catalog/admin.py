@@ -1,6 +1,8 @@
 """The curators' admin: documents with their clauses inline, clause review in
 bulk, the review queue, and every change on record (django-simple-history)."""
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
@@ -10,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from ingest.metadata import STATUS_WORDS
 from ingest.metadata.issuers import canonical_issuer
 
 from . import curation
@@ -49,15 +52,18 @@ class ClauseQueueFilter(admin.SimpleListFilter):
 class StatusFilter(admin.SimpleListFilter):
     title = "状态标记"
     parameter_name = "status_flag"
-    FLAGS = ["试行", "暂行", "征求意见稿", "草案"]
 
     def lookups(self, request, model_admin):
-        return [(flag, flag) for flag in self.FLAGS]
+        return [(flag, flag) for flag in STATUS_WORDS]
 
     def queryset(self, request, queryset):
         if self.value():
-            # JSON list membership; icontains on the JSON text works on SQLite and PostgreSQL.
-            return queryset.filter(status__icontains=f'"{self.value()}"')
+            # JSON list membership, matched in the JSON text: SQLite stores it
+            # with \u escapes ("\u8bd5\u884c"), PostgreSQL's jsonb prints 试行.
+            flag = self.value()
+            return queryset.filter(
+                Q(status__icontains=json.dumps(flag)) | Q(status__icontains=f'"{flag}"')
+            )
         return queryset
 
 

@@ -207,6 +207,14 @@ def test_split_view_in_the_admin(corpus, curator_client):
     assert clause.document.clauses.filter(text="乙条文。").exists()
 
 
+@pytest.mark.parametrize("flag", ["试行", "征求意见稿"])
+def test_status_filter_lists_the_documents_with_that_status(corpus, curator_client, flag):
+    page = curator_client.get("/admin/catalog/document/", {"status_flag": flag})
+    listed = {document.pk for document in page.context["cl"].result_list}
+    expected = {d.pk for d in Document.objects.all() if flag in d.status}
+    assert expected and listed == expected
+
+
 def test_history_records_and_reverts_a_title_change(corpus, client, curator_client):
     document = document_with_clauses()
     original = document.title
