@@ -123,8 +123,37 @@ def _page_reason(request, change: bool) -> str:
     return "在后台修改" if change else "在后台新建"
 
 
+class DocumentForm(forms.ModelForm):
+    """状态 as boxes to tick, not the JSON list the model stores."""
+
+    status = forms.MultipleChoiceField(
+        label="状态", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Document
+        fields = ["status"]  # the admin adds those of its fieldsets
+        # Titles run to forty characters and more; the default box shows twenty.
+        widgets = {"title": forms.TextInput(attrs={"style": "width: 40em; max-width: 100%"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A word stored that is not one of ours (set by hand or by an older
+        # release) stays offered, so saving the page never drops it.
+        stored = [word for word in self.instance.status if word not in STATUS_WORDS]
+        self.fields["status"].choices = [(word, word) for word in (*STATUS_WORDS, *stored)]
+
+    def clean_status(self):
+        # Kept in the stored order (the title's), so that saving the page for
+        # another field records no change of 状态 in the history.
+        ticked = self.cleaned_data["status"]
+        kept = [word for word in self.instance.status if word in ticked]
+        return kept + [word for word in ticked if word not in kept]
+
+
 @admin.register(Document)
 class DocumentAdmin(CuratedHistoryAdmin):
+    form = DocumentForm
     list_display = [
         "title",
         "doc_number",

@@ -97,7 +97,7 @@ def test_inline_category_edit_counts_as_the_curators(corpus, curator_client):
     form = page.context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None}
     data["issuers"] = [i.pk for i in document.issuers.all()]
-    data["status"] = '["试行"]'
+    data["status"] = ["试行"]
     clauses = list(document.clauses.order_by("order"))
     data.update(
         {
@@ -215,6 +215,46 @@ def test_status_filter_lists_the_documents_with_that_status(corpus, curator_clie
     assert expected and listed == expected
 
 
+def test_status_is_ticked_not_typed_and_keeps_its_order(corpus, curator_client):
+    document = next(d for d in Document.objects.order_by("pk") if "试行" in d.status)
+    document.status = ["试行", "征求意见稿", "送审稿"]  # the last set by hand, not one of ours
+    document.save()
+    url = f"/admin/catalog/document/{document.pk}/change/"
+    page = curator_client.get(url)
+    form = page.context["adminform"].form
+    boxes = re.findall(
+        r'<input type="checkbox" name="status" value="([^"]+)"[^>]*?( checked)?>',
+        page.content.decode(),
+    )
+    assert dict(boxes) == {
+        "征求意见稿": " checked",
+        "草案": "",
+        "试行": " checked",
+        "暂行": "",
+        "修订": "",
+        "送审稿": " checked",
+    }
+
+    def save(status):
+        data = {k: v for k, v in form.initial.items() if v is not None}
+        data.update(issuers=[i.pk for i in document.issuers.all()], status=status)
+        data.update({"clauses-TOTAL_FORMS": 0, "clauses-INITIAL_FORMS": 0})
+        for key in ("region", "previous_version", "duplicate_of"):
+            data[key] = getattr(data.get(key), "pk", data.get(key, ""))
+        response = curator_client.post(url, {k: ("" if v is None else v) for k, v in data.items()})
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        document.refresh_from_db()
+        return document.status
+
+    # Saved as it was, in its order: no change of 状态 in the history.
+    saved_before = document.history.count()
+    assert save(["征求意见稿", "送审稿", "试行"]) == ["试行", "征求意见稿", "送审稿"]
+    assert document.history.first().diff_against(document.history.all()[1]).changes == []
+    assert document.history.count() == saved_before + 1
+    # Untick one, tick another: the new one goes last.
+    assert save(["试行", "暂行", "送审稿"]) == ["试行", "送审稿", "暂行"]
+
+
 def test_history_records_and_reverts_a_title_change(corpus, client, curator_client):
     document = document_with_clauses()
     original = document.title
@@ -232,7 +272,7 @@ def test_history_records_and_reverts_a_title_change(corpus, client, curator_clie
     form = page.context["adminform"].form
     data = {k: ("" if v is None else v) for k, v in form.initial.items()}
     data["issuers"] = [i.pk for i in document.issuers.all()]
-    data["status"] = "[]"
+    data["status"] = []
     for key in ("region", "previous_version", "duplicate_of"):
         if hasattr(data.get(key), "pk"):
             data[key] = data[key].pk
