@@ -38,7 +38,12 @@ sys.path.insert(0, str(REPO))
 
 from ingest.classify import metrics  # noqa: E402 (after sys.path)
 from ingest.classify.data import CATEGORY_COUNT, load_labeled  # noqa: E402
-from ingest.classify.model import ClauseClassifier, full_scores  # noqa: E402
+from ingest.classify.model import (  # noqa: E402
+    ClauseClassifier,
+    build_scorer,
+    char_ngrams,
+    full_scores,
+)
 
 jieba.setLogLevel(logging.WARNING)
 TSV = REPO / "data" / "labeled_clauses.tsv"
@@ -194,10 +199,19 @@ class TrainedEnsemble:
 
 
 class Chosen:
-    """The shipped model, exactly as ``ClauseClassifier.train`` builds it."""
+    """The shipped model, exactly as ``ClauseClassifier.train`` builds it, or
+    with another scorer under the same calibration."""
+
+    def __init__(self, build=build_scorer):
+        self.build = build
 
     def train(self, texts, labels):
-        return ClauseClassifier.train(texts, labels)
+        return ClauseClassifier.train(texts, labels, build=self.build)
+
+
+def text_only_scorer():
+    """The shipped scorer before the opening's own n-grams (model version 3)."""
+    return make_pipeline(char_ngrams(), LinearSVC(C=0.3))
 
 
 svc_char = Candidate(char_tfidf, lambda: LinearSVC(C=0.3))
@@ -210,6 +224,7 @@ svc_word = Candidate(
 )
 CANDIDATES = {
     "chosen": Chosen(),
+    "chosen_text_only": Chosen(text_only_scorer),
     "lr_char": Candidate(char_tfidf, lambda: LogisticRegression(C=10.0, max_iter=1000)),
     "svc_char": svc_char,
     "svc_char_2_4": Candidate(lambda: char_tfidf(2, 4, min_df=2), lambda: LinearSVC(C=0.3)),
