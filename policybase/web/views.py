@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 from policybase.catalog.models import Document
 from policybase.search.query import all_matching_clauses, search
 
-from . import facets
+from . import facets, versions
 from .document import document_context
 from .exports import EXPORTS
 from .forms import SearchForm
@@ -77,6 +77,42 @@ def document_page(request, pk):
     document = get_object_or_404(_documents(request), pk=pk)
     context = {"document": document, **document_context(document)}
     return render(request, "web/document.html", context)
+
+
+# What each row of a comparison is, as the page says it.
+CHANGE_LABELS = {"same": "未变", "changed": "修改", "added": "新增", "removed": "删除"}
+
+
+@require_GET
+def version_diff(request, old, new):
+    documents = _documents(request)
+    old, new = get_object_or_404(documents, pk=old), get_object_or_404(documents, pk=new)
+    old_clauses, new_clauses = list(old.clauses.all()), list(new.clauses.all())
+    rows = versions.compare([c.text for c in old_clauses], [c.text for c in new_clauses])
+    show_all = request.GET.get("all") == "1"
+    items = []
+    for row in rows if show_all else versions.fold_unchanged(rows):
+        if isinstance(row, int):
+            items.append({"skipped": row})
+            continue
+        items.append(
+            {
+                "row": row,
+                "label": CHANGE_LABELS[row.kind],
+                "old": None if row.old is None else old_clauses[row.old],
+                "new": None if row.new is None else new_clauses[row.new],
+            }
+        )
+    counts = {kind: sum(row.kind == kind for row in rows) for kind in CHANGE_LABELS}
+    context = {
+        "old": old,
+        "new": new,
+        "sides": [("旧版", old), ("新版", new)],
+        "items": items,
+        "counts": counts,
+        "show_all": show_all,
+    }
+    return render(request, "web/versions.html", context)
 
 
 @require_GET
