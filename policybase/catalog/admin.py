@@ -9,7 +9,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from ingest.metadata import STATUS_WORDS
@@ -17,7 +18,7 @@ from ingest.metadata.issuers import canonical_issuer
 
 from . import curation
 from .models import Category, Clause, Document, Issuer, Region
-from .review import CLAUSE_QUEUE, DOCUMENT_QUEUES
+from .review import CLAUSE_QUEUE, DOCUMENT_QUEUES, other_copies
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -178,13 +179,28 @@ class DocumentAdmin(CuratedHistoryAdmin):
     search_fields = ["title", "doc_number"]
     date_hierarchy = "publish_date"
     autocomplete_fields = ["issuers", "region", "previous_version", "duplicate_of"]
-    readonly_fields = ["source_link", "source_sha256", "warning_list", "created", "updated"]
+    readonly_fields = [
+        "source_link",
+        "source_sha256",
+        "warning_list",
+        "created",
+        "updated",
+        "copies",
+    ]
     fieldsets = [
         (None, {"fields": ["title", "doc_number", "issuers", "region", "doc_type", "status"]}),
         ("日期", {"fields": ["publish_date", "effective_date", "expiry_date"]}),
         (
             "审核与效力",
-            {"fields": ["review_state", "validity", "previous_version", "duplicate_of"]},
+            {
+                "fields": [
+                    "review_state",
+                    "validity",
+                    "previous_version",
+                    "duplicate_of",
+                    "copies",
+                ]
+            },
         ),
         (
             "来源",
@@ -209,6 +225,29 @@ class DocumentAdmin(CuratedHistoryAdmin):
     @admin.display(description="条款数", ordering="clause_total")
     def clause_count(self, document):
         return document.clause_total
+
+    @admin.display(description="同一政策的其他来源")
+    def copies(self, document):
+        # What 疑似重复 groups this document with, and how the texts differ,
+        # for deciding which copy to keep (the 合并重复 action).
+        if document.pk is None:
+            return "—"
+        links = [
+            format_html(
+                '<a href="{}">{}</a>（{}）{}',
+                reverse("admin:catalog_document_change", args=[copy.pk]),
+                copy.title,
+                copy.source_name,
+                format_html(
+                    ' · <a href="{}">对比文本</a>',
+                    reverse("document-diff", args=[copy.pk, document.pk]),
+                )
+                if copy.has_full_text and document.has_full_text
+                else "",
+            )
+            for copy in other_copies(document)
+        ]
+        return format_html_join(mark_safe("<br>"), "{}", ((link,) for link in links)) or "—"
 
     @admin.display(description="原始文件")
     def source_link(self, document):

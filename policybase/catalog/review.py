@@ -21,6 +21,13 @@ def title_key(title: str) -> str:
     return NOT_TITLE_CHAR.sub("", fold(title))
 
 
+def _identity_keys(title: str, doc_number: str) -> list[tuple[str, str]]:
+    keys = [("title", title_key(title))]
+    if doc_number:
+        keys.append(("number", title_key(doc_number)))
+    return keys
+
+
 def possible_duplicates() -> Q:
     """Visible documents sharing a title or a 文号 with another visible one:
     the same policy arriving from two sources (a newsletter excerpt and the
@@ -28,10 +35,24 @@ def possible_duplicates() -> Q:
     groups = defaultdict(set)
     rows = Document.objects.filter(VISIBLE).values_list("pk", "title", "doc_number")
     for pk, title, doc_number in rows:
-        groups["title", title_key(title)].add(pk)
-        if doc_number:
-            groups["number", title_key(doc_number)].add(pk)
+        for key in _identity_keys(title, doc_number):
+            groups[key].add(pk)
     return Q(pk__in={pk for pks in groups.values() if len(pks) > 1 for pk in pks})
+
+
+def other_copies(document: Document) -> list[Document]:
+    """The visible documents ``possible_duplicates`` would group with this one,
+    full texts first: the same policy from another source."""
+    keys = set(_identity_keys(document.title, document.doc_number))
+    rows = Document.objects.filter(VISIBLE).exclude(pk=document.pk)
+    matches = [
+        pk
+        for pk, title, doc_number in rows.values_list("pk", "title", "doc_number")
+        if keys.intersection(_identity_keys(title, doc_number))
+    ]
+    return list(
+        Document.objects.filter(pk__in=matches).order_by("-has_full_text", "-publish_date", "pk")
+    )
 
 
 # Queue name → (label, condition). Each is also a choice of the admin's 待处理

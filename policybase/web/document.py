@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from policybase.catalog.models import Document, Region
+from policybase.catalog.review import other_copies
 
 from .outline import category_mix, outline
 from .related import cited_policies, citing_documents, related_documents
@@ -35,4 +36,5 @@ def document_context(document: Document) -> dict:
         "citations": cited_policies(document, clauses),
         "cited_by": citing_documents(document),
         "related": related_documents(document),
+        "copies": other_copies(document),
     }

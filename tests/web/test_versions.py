@@ -140,3 +140,27 @@ def test_a_withdrawn_or_missing_version_is_not_found(corpus, client):
     later.review_state = Document.ReviewState.WITHDRAWN
     later.save()
     assert client.get(f"/documents/{document.pk}/diff/{later.pk}/").status_code == 404
+
+
+def test_a_copy_from_another_source_is_linked_to_the_comparison(corpus, client, admin_client):
+    document = Document.objects.get(title="人脸识别技术应用安全管理规定（试行）（征求意见稿）")
+    # The same policy from another source: its title in traditional characters.
+    copy = Document.objects.create(
+        title="人臉識別技術應用安全管理規定（試行）（徵求意見稿）", source_name="other.html"
+    )
+    Clause.objects.create(document=copy, order=0, text=document.clauses.first().text)
+    unrelated = Document.objects.exclude(pk__in=[document.pk, copy.pk]).first()
+
+    diff = f"/documents/{copy.pk}/diff/{document.pk}/"
+    page = client.get(f"/documents/{document.pk}/").content.decode()
+    assert "同一政策的另一来源" in page and f'href="{diff}"' in page
+    assert "同一政策的另一来源" not in client.get(f"/documents/{unrelated.pk}/").content.decode()
+    admin_page = admin_client.get(f"/admin/catalog/document/{document.pk}/change/")
+    assert f'href="{diff}"' in admin_page.content.decode()
+    counts = client.get(diff).context["counts"]
+    assert counts["same"] == 1 and counts["added"] == document.clauses.count() - 1
+
+    # A withdrawn copy is no other source any more.
+    copy.review_state = Document.ReviewState.WITHDRAWN
+    copy.save()
+    assert "同一政策的另一来源" not in client.get(f"/documents/{document.pk}/").content.decode()
