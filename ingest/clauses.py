@@ -68,11 +68,27 @@ HEADING_BEFORE_ITEM = re.compile(
 )
 
 
+# A numbered heading that every plan uses, then its text with nothing between:
+# "(一)指导思想以习近平…" → "(一)指导思想\n以习近平…", as a flattened text
+# prints what the original set on two lines. Only words that are headings
+# whatever follows; 组织实施 or 监督管理 may begin a sentence (组织实施方案…).
+STOCK_HEADINGS = (
+    "指导思想|基本原则|工作原则|总体要求|总体目标|发展目标|主要目标|工作目标|目标任务"
+    "|主要任务|重点任务|保障措施|组织保障|资金保障|政策保障|实施保障|加强组织领导"
+)
+STOCK_HEADING_BEFORE_TEXT = re.compile(
+    rf"^((?:[{CN_NUMBER}]+、|[（(][{CN_NUMBER}]+[）)])\s*(?:{STOCK_HEADINGS}))"
+    rf"(?=[^\s。；！？：:，,、（()）\n])",
+    re.MULTILINE,
+)
+
+
 def restore_breaks(body: str) -> str:
     body = ARTICLE_AFTER_HEADING.sub(r"\1\n", body)
     body = INLINE_BLOCK.sub("\n", body)
     body = INLINE_ITEM.sub("\n", body)
-    return HEADING_BEFORE_ITEM.sub(r"\1\n", body)
+    body = HEADING_BEFORE_ITEM.sub(r"\1\n", body)
+    return STOCK_HEADING_BEFORE_TEXT.sub(r"\1\n", body)
 
 
 def marker_of(line: str) -> tuple[str, str] | None:

@@ -49,3 +49,25 @@ def test_long_unnumbered_paragraphs_split_at_sentence_ends():
     assert len(clauses) > 1
     assert "".join(c.text for c in clauses) == sentence * 6
     assert all(c.text.endswith("。") for c in clauses)
+
+
+def test_a_stock_heading_glued_to_its_text_becomes_the_heading_of_that_text():
+    # As 003's flattened compilation prints them: the heading's line break lost.
+    clauses = clauses_of(
+        "一、总体要求(一)指导思想以习近平新时代中国特色社会主义思想为指导,深入贯彻落实。"
+        "(二)基本原则需求牵引,注重实效。三、保障措施各地商务主管部门要加强组织领导。"
+        "(三)组织实施方案由市数据局负责。(四)加强数据安全保障落实数据安全法规制度。"
+    )
+    assert [(c.number, c.path, c.text) for c in clauses] == [
+        (
+            None,
+            ["一、总体要求", "(一)指导思想"],
+            "以习近平新时代中国特色社会主义思想为指导,深入贯彻落实。",
+        ),
+        (None, ["一、总体要求", "(二)基本原则"], "需求牵引,注重实效。"),
+        (None, ["三、保障措施"], "各地商务主管部门要加强组织领导。"),
+        # Not stock headings: a sentence may begin with 组织实施, and a topical
+        # heading cannot be told from its text.
+        ("(三)", ["三、保障措施"], "(三)组织实施方案由市数据局负责。"),
+        ("(四)", ["三、保障措施"], "(四)加强数据安全保障落实数据安全法规制度。"),
+    ]
