@@ -1,4 +1,4 @@
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -10,6 +10,7 @@ from .document import document_context
 from .exports import EXPORTS
 from .forms import SearchForm
 from .records import clause_record, document_record
+from .version_table import comparison_docx
 
 
 def _documents(request):
@@ -79,6 +80,7 @@ def document_page(request, pk):
     return render(request, "web/document.html", context)
 
 
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # What each row of a comparison is, as the page says it.
 CHANGE_LABELS = {"same": "未变", "changed": "修改", "added": "新增", "removed": "删除"}
 
@@ -90,8 +92,16 @@ def version_diff(request, old, new):
     old_clauses, new_clauses = list(old.clauses.all()), list(new.clauses.all())
     rows = versions.compare([c.text for c in old_clauses], [c.text for c in new_clauses])
     show_all = request.GET.get("all") == "1"
+    shown = rows if show_all else versions.fold_unchanged(rows)
+    if request.GET.get("format") == "docx":
+        response = HttpResponse(
+            comparison_docx(old, new, shown, CHANGE_LABELS), content_type=DOCX_TYPE
+        )
+        filename = f"policybase-diff-{old.pk}-{new.pk}.docx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
     items = []
-    for row in rows if show_all else versions.fold_unchanged(rows):
+    for row in shown:
         if isinstance(row, int):
             items.append({"skipped": row})
             continue

@@ -1,6 +1,10 @@
 """Comparing two versions of a policy: the pure alignment and character diff,
 and the page a document links to when it has another version."""
 
+import io
+
+import docx
+
 from policybase.catalog.models import Clause, Document
 from policybase.web.versions import Piece, compare, fold_unchanged, inline_changes
 
@@ -131,6 +135,37 @@ def test_the_document_page_links_both_versions_to_their_comparison(corpus, clien
     # Unchanged clauses are folded unless asked for.
     shown = [item for item in page.context["items"] if "row" in item]
     assert len(shown) < len(client.get(url, {"all": "1"}).context["items"])
+
+
+def test_the_comparison_downloads_as_a_word_table_old_beside_new(corpus, client):
+    document = Document.objects.filter(clauses__isnull=False).distinct().order_by("pk").first()
+    later = new_version_of(document)
+    response = client.get(f"/documents/{document.pk}/diff/{later.pk}/", {"format": "docx"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.docx"')
+    table = docx.Document(io.BytesIO(response.content)).tables[0]
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert rows[0] == ["旧版条文", "新版条文", "变化"]
+    changes = {row[2]: row for row in rows[1:] if not row[2].startswith("未变")}
+    assert set(changes) == {"修改", "删除"}
+    old_text, new_text, _ = changes["修改"]
+    assert new_text == old_text + "并定期评估。"
+    # What was added is underlined on the right; what was dropped struck on the left.
+    changed = next(row for row in table.rows if row.cells[2].text == "修改")
+    assert [r.text for r in changed.cells[1].paragraphs[0].runs if r.font.underline] == [
+        "并定期评估。"
+    ]
+    dropped = next(row for row in table.rows if row.cells[2].text == "删除")
+    assert all(r.font.strike for r in dropped.cells[0].paragraphs[0].runs)
+    assert dropped.cells[1].text == ""
+    # Unchanged clauses are counted, not listed, unless asked for.
+    skipped = sum(int(row[2].split()[1]) for row in rows[1:] if row[2].startswith("未变 "))
+    listed_same = sum(row[2] == "未变" for row in rows[1:])
+    assert skipped + listed_same == document.clauses.count() - 2
+    every = client.get(f"/documents/{document.pk}/diff/{later.pk}/", {"format": "docx", "all": "1"})
+    assert (
+        len(docx.Document(io.BytesIO(every.content)).tables[0].rows) == document.clauses.count() + 1
+    )
 
 
 def test_a_withdrawn_or_missing_version_is_not_found(corpus, client):
