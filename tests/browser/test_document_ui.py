@@ -61,3 +61,23 @@ def test_outline_is_folded_above_the_text_on_a_narrow_screen(page):
     expect(entry).to_be_visible()
     heading = jump(page, entry)
     expect(heading).to_have_text("(十八)加強數據安全保障")
+
+
+def test_the_same_plan_from_the_compilation_is_compared_with_the_web_page(page):
+    # Seed 003 prints the plan as 数据要素 in simplified characters, seed 004 as
+    # 數據要素 in traditional ones: one policy from two sources.
+    open_x_plan(page)
+    other = page.locator(".notice", has_text="同一政策的另一来源")
+    expect(other).to_contain_text("003_compilation_data_asset_policies_2024.txt")
+    follow(page, other.get_by_role("link", name="对比两个文本"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("版本对比")
+    changed = page.locator(".diff-changed").first
+    expect(changed.locator(".diff-kind")).to_have_text("修改")
+    # What the web page adds to the compilation's text is marked, in its colour.
+    added = page.locator(".diff ins").first
+    expect(added).to_be_visible()
+    assert added.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载对照表（Word）").click()
+    assert download.value.suggested_filename.endswith(".docx")
