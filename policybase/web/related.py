@@ -16,8 +16,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import jieba
-from django.db.models import Count
+from django.db.models import Count, Q
 
+from ingest.metadata.doc_numbers import DOC_NUMBER
 from policybase.catalog.models import Clause, Document, Region
 from policybase.search.analyzer import fold
 from policybase.search.query import Filters, all_matching_clauses
@@ -31,6 +32,11 @@ SHORT_NAME = re.compile(r"(?:简称|以下称|下称)[“\"]?《([^《》\n]{1,4
 # A status the same policy carries in one citation and not in another, checked
 # after folding (（试行） → (试行)): 湖北省数据条例(草案)(征求意见稿) ~ 湖北省数据条例.
 STATUS_SUFFIX = re.compile(r"\((?:试行|暂行|草案|征求意见稿|公开征求意见稿|送审稿|修订稿|修订)\)$")
+# A 文号 in running text: the characters before its bracket hold the issuer's
+# abbreviation, perhaps after other words (根据国发〔2022〕2号): a citation names
+# a document when year and serial agree and those characters end with the
+# document's own prefix.
+MIN_NUMBER_PREFIX = 2
 # Quotes, brackets, dashes and spaces, which citations of one title write differently:
 # “数据要素×”三年行动计划（2024—2026年） ~ 数据要素三年行动计划(20242026年)
 NOT_TITLE_CHAR = re.compile(r"[\W_]+")
@@ -82,6 +88,25 @@ def extract_citations(texts: list[str]) -> list[tuple[str, int]]:
                 found.append((title, index))
             found.extend((_clean(m.group(1)), index) for m in INNER_CITATION.finditer(title))
     return found
+
+
+def cited_numbers(text: str) -> list[tuple[str, str, str]]:
+    """(characters before the bracket, year, serial) of each 文号 in ``text``,
+    folded: 根据國發[2022]2號 → ("根据国发", "2022", "2")."""
+    return [match.groups() for match in DOC_NUMBER.finditer(fold(text))]
+
+
+def names_number(cited: tuple[str, str, str], doc_number: str) -> bool:
+    """Whether a 文号 cited in a text is ``doc_number``."""
+    own = DOC_NUMBER.search(fold(doc_number))
+    if own is None:
+        return False
+    prefix, year, serial = own.groups()
+    return (
+        len(prefix) >= MIN_NUMBER_PREFIX
+        and cited[1:] == (year, serial)
+        and cited[0].endswith(prefix)
+    )
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -189,7 +214,8 @@ def cited_policies(document: Document, clauses: list[Clause]) -> list[Citation]:
         else:
             # Text 0 is the title; text i is clause i - 1.
             citations[key] = Citation(title, clause=clauses[index - 1] if index else None)
-    if not citations:
+    numbered = _cited_by_number(document, clauses)
+    if not citations and not numbered:
         return []
     # Every title of the base, once: ten thousand short rows cost less than
     # guessing which of them a citation written in another script could match.
@@ -208,6 +234,44 @@ def cited_policies(document: Document, clauses: list[Clause]) -> list[Citation]:
     )
     for key, citation in citations.items():
         citation.documents = _by_document_order(found[pk] for pk in matches[key] if pk in found)
+    # A 文号 adds what the titles did not find: a document cited by its number
+    # alone, or under a title written too differently to match.
+    named = {cited.pk for citation in citations.values() for cited in citation.documents}
+    for citation in numbered:
+        citation.documents = [cited for cited in citation.documents if cited.pk not in named]
+        named.update(cited.pk for cited in citation.documents)
+    return list(citations.values()) + [c for c in numbered if c.documents]
+
+
+def _cited_by_number(document: Document, clauses: list[Clause]) -> list[Citation]:
+    """A Citation for each 文号 that ``document``'s clauses cite and the base
+    holds (a 文号 the base lacks says little without its title)."""
+    cited = [
+        (number, clause)
+        for clause in clauses
+        for number in cited_numbers(clause.text)
+        if not (document.doc_number and names_number(number, document.doc_number))
+    ]
+    if not cited:
+        return []
+    # Only documents whose 文号 holds a cited year and serial are read.
+    holds = Q()
+    for (_, year, serial), _ in cited:
+        holds |= Q(doc_number__contains=year) & Q(doc_number__regex=rf"\D{serial}\s*[号號]")
+    numbered = Document.objects.visible().exclude(pk=document.pk).filter(holds)
+    by_serial = defaultdict(list)
+    for other in numbered.select_related("region__parent__parent"):
+        if own := DOC_NUMBER.search(fold(other.doc_number)):
+            by_serial[own.group(2), own.group(3)].append(other)
+    citations: dict[int, Citation] = {}
+    for number, clause in cited:
+        for other in by_serial.get(number[1:], []):
+            if not names_number(number, other.doc_number):
+                continue
+            if other.pk in citations:
+                citations[other.pk].count += 1
+            else:
+                citations[other.pk] = Citation(other.doc_number, [other], clause)
     return list(citations.values())
 
 
@@ -249,7 +313,24 @@ def citing_documents(document: Document) -> list[CitingDocument]:
             cited = extract_citations([clause.text])
             if any(same_policy(title, document.title) for title, _ in cited):
                 citing[clause.document_id] = CitingDocument(clause.document, clause)
+    for clause in _clauses_citing_number(document):
+        if clause.document_id != document.pk and clause.document_id not in citing:
+            citing[clause.document_id] = CitingDocument(clause.document, clause)
     return sorted(citing.values(), key=lambda c: -(c.document.publish_date or _NO_DATE).toordinal())
+
+
+def _clauses_citing_number(document: Document):
+    """Clauses that cite ``document``'s 文号. The index finds those holding its
+    year, serial and 号 in a row (2023〕11号: the bracket is no token, so any
+    bracket and script match); each is then checked with names_number."""
+    own = DOC_NUMBER.search(fold(document.doc_number or ""))
+    if own is None or len(own.group(1)) < MIN_NUMBER_PREFIX:
+        return
+    _, year, serial = own.groups()
+    clauses = all_matching_clauses(f'"{year}〕{serial}号"', Filters())
+    for clause in itertools.islice(clauses, MAX_CITING_CLAUSES):
+        if any(names_number(number, document.doc_number) for number in cited_numbers(clause.text)):
+            yield clause
 
 
 @dataclass

@@ -37,6 +37,20 @@ REGULATION = """济南市公共数据授权运营实施细则
 2024年3月1日
 """
 
+# Cites 004 by its 文号 alone, in simplified characters with other brackets,
+# after other words; and a 文号 the base does not hold.
+NOTICE = """济南市大数据局关于做好数据要素应用场景申报工作的通知
+
+各区县大数据主管部门：
+
+根据国数政策[2023]11号文件要求，现就做好数据要素应用场景申报工作通知如下。
+
+申报材料按照鲁数发〔2024〕5号的要求报送。
+
+济南市大数据局
+2024年4月1日
+"""
+
 
 @pytest.fixture(scope="module")
 def corpus(django_db_setup, django_db_blocker, tmp_path_factory):
@@ -48,6 +62,8 @@ def corpus(django_db_setup, django_db_blocker, tmp_path_factory):
     files = tmp_path_factory.mktemp("document-page")
     regulation = files / "jinan_public_data_rules.txt"
     regulation.write_text(REGULATION, encoding="utf-8")
+    notice = files / "jinan_scenario_notice.txt"
+    notice.write_text(NOTICE, encoding="utf-8")
     for name in (COMPILATION, WEBPAGE):
         shutil.copy(seed_path(name), files / name)
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=files / "media"):
@@ -55,7 +71,12 @@ def corpus(django_db_setup, django_db_blocker, tmp_path_factory):
         clear_index()
         try:
             call_command(
-                "ingest", files / COMPILATION, files / WEBPAGE, regulation, stdout=io.StringIO()
+                "ingest",
+                files / COMPILATION,
+                files / WEBPAGE,
+                regulation,
+                notice,
+                stdout=io.StringIO(),
             )
             yield
         finally:
@@ -155,6 +176,17 @@ def test_a_cited_document_links_back_to_the_citing_clause(client):
     citations = section(page(client, x_plan()), "citations")
     assert "中共中央國務院關于構建數據基礎制度更好發揮數據要素作用的意見" in citations
     assert not linked_documents(citations)
+
+
+def test_a_document_number_cited_alone_links_both_ways(client):
+    notice = Document.objects.get(title__startswith="济南市大数据局关于做好数据要素应用场景")
+    citing = notice.clauses.get(text__contains="国数政策[2023]11号")
+    citations = section(page(client, notice), "citations")
+    # 国数政策[2023]11号 is 004's 國數政策〔2023〕11号; 鲁数发〔2024〕5号 is in no document here.
+    assert [d.pk for d in linked_documents(citations)] == [x_plan().pk]
+    assert "鲁数发" not in citations
+    cited_by = section(page(client, x_plan()), "cited-by")
+    assert f'href="/documents/{notice.pk}/#c{citing.pk}"' in cited_by
 
 
 def test_related_documents_are_of_the_same_type_from_other_regions(client):

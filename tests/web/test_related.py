@@ -1,9 +1,11 @@
 """The text side of a document's relations: citations, titles, keywords (no database)."""
 
 from policybase.web.related import (
+    cited_numbers,
     cosine,
     extract_citations,
     is_place_word,
+    names_number,
     normalize_title,
     region_words,
     same_policy,
@@ -111,3 +113,17 @@ def test_cosine():
     assert cosine({"a": 1.0}, {"a": 2.0}) == 1.0
     assert cosine({"a": 1.0}, {"b": 1.0}) == 0.0
     assert cosine({}, {"a": 1.0}) == 0.0
+
+
+def test_a_cited_document_number_names_the_document_with_that_number():
+    cited = cited_numbers("根据國發[2022]2號和京政办发（2024）13号文件")
+    assert cited == [("根据国发", "2022", "2"), ("和京政办发", "2024", "13")]
+    assert names_number(cited[0], "国发〔2022〕2号")
+    assert names_number(cited[1], "京政办发〔2024〕13号")
+    # Another issuer, year or serial is another document; so is a prefix too
+    # short to tell issuers apart.
+    assert not names_number(cited[0], "国办发〔2022〕2号")
+    assert not names_number(cited[0], "国发〔2022〕12号")
+    assert not names_number(cited[0], "国发〔2021〕2号")
+    assert not names_number(("根据发", "2022", "2"), "发〔2022〕2号")
+    assert cited_numbers("无文号。") == []
