@@ -91,6 +91,21 @@ def version_diff(request, old, new):
     old, new = get_object_or_404(documents, pk=old), get_object_or_404(documents, pk=new)
     old_clauses, new_clauses = list(old.clauses.all()), list(new.clauses.all())
     rows = versions.compare([c.text for c in old_clauses], [c.text for c in new_clauses])
+    counts = {kind: sum(row.kind == kind for row in rows) for kind in CHANGE_LABELS}
+    if request.GET.get("format") == "json":  # every row, for scripts
+        records = [
+            {
+                "change": row.kind,
+                "old_clause_id": None if row.old is None else old_clauses[row.old].pk,
+                "new_clause_id": None if row.new is None else new_clauses[row.new].pk,
+                "pieces": [{"kind": piece.kind, "text": piece.text} for piece in row.pieces],
+            }
+            for row in rows
+        ]
+        return JsonResponse(
+            {"old": old.pk, "new": new.pk, "counts": counts, "rows": records},
+            json_dumps_params={"ensure_ascii": False},
+        )
     show_all = request.GET.get("all") == "1"
     shown = rows if show_all else versions.fold_unchanged(rows)
     if request.GET.get("format") == "docx":
@@ -113,7 +128,6 @@ def version_diff(request, old, new):
                 "new": None if row.new is None else new_clauses[row.new],
             }
         )
-    counts = {kind: sum(row.kind == kind for row in rows) for kind in CHANGE_LABELS}
     context = {
         "old": old,
         "new": new,

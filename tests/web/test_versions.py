@@ -168,6 +168,23 @@ def test_the_comparison_downloads_as_a_word_table_old_beside_new(corpus, client)
     )
 
 
+def test_the_comparison_as_json_has_every_row_with_its_clause_ids(corpus, client):
+    document = Document.objects.filter(clauses__isnull=False).distinct().order_by("pk").first()
+    later = new_version_of(document)
+    response = client.get(f"/documents/{document.pk}/diff/{later.pk}/", {"format": "json"})
+    data = response.json()
+    assert (data["old"], data["new"]) == (document.pk, later.pk)
+    assert len(data["rows"]) == document.clauses.count()  # none folded away
+    assert data["counts"]["changed"] == 1 and data["counts"]["removed"] == 1
+    changed = next(row for row in data["rows"] if row["change"] == "changed")
+    old_ids = set(document.clauses.values_list("pk", flat=True))
+    assert changed["old_clause_id"] in old_ids
+    assert changed["new_clause_id"] in set(later.clauses.values_list("pk", flat=True))
+    assert {"kind": "added", "text": "并定期评估。"} in changed["pieces"]
+    removed = next(row for row in data["rows"] if row["change"] == "removed")
+    assert removed["new_clause_id"] is None and removed["old_clause_id"] in old_ids
+
+
 def test_a_withdrawn_or_missing_version_is_not_found(corpus, client):
     document = Document.objects.filter(clauses__isnull=False).distinct().order_by("pk").first()
     assert client.get(f"/documents/{document.pk}/diff/999999/").status_code == 404
