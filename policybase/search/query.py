@@ -374,6 +374,32 @@ def all_matching_clauses(
         yield from load_clauses([int(hit.pk) for hit in sqs[start : start + batch]])
 
 
+# More-like-this candidates read for one clause; most come from its own
+# document and from the documents most like it, which give one clause each.
+SIMILAR_CANDIDATES = 80
+
+
+def similar_clauses(clause: Clause, limit: int = 15) -> list[Clause]:
+    """The clause of each other document most like ``clause`` in its words,
+    best first, at most ``limit``: how other policies say the same thing.
+
+    Whoosh picks the clause's most distinctive terms (by the index's own
+    statistics, so 数据 weighs little in a base of data policies) and ranks
+    the clauses that hold them."""
+    backend = SearchQuerySet().query.backend
+    # One model is indexed, so the per-model narrowing (a search over every
+    # clause) would only cost time.
+    found = backend.more_like_this(
+        clause, end_offset=SIMILAR_CANDIDATES, limit_to_registered_models=False
+    )
+    best, seen = [], {clause.document_id}
+    for candidate in load_clauses([int(result.pk) for result in found["results"]]):
+        if candidate.document_id not in seen:
+            seen.add(candidate.document_id)
+            best.append(candidate)
+    return best[:limit]
+
+
 def load_clauses(ids: list[int]) -> list[Clause]:
     """Clauses with their documents, in the order of ``ids``."""
     by_id = Clause.objects.select_related("document__region__parent__parent", "category").in_bulk(

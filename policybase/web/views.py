@@ -1,9 +1,10 @@
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
-from policybase.catalog.models import Document
-from policybase.search.query import all_matching_clauses, search
+from policybase.catalog.models import Clause, Document
+from policybase.search.query import all_matching_clauses, search, similar_clauses
 
 from . import facets, versions
 from .document import document_context
@@ -137,6 +138,23 @@ def version_diff(request, old, new):
         "show_all": show_all,
     }
     return render(request, "web/versions.html", context)
+
+
+@require_GET
+def similar_page(request, pk):
+    clause = get_object_or_404(Clause.objects.select_related("document"), pk=pk)
+    if not (clause.document.is_visible or request.user.is_staff):
+        raise Http404("没有这个条款")
+    similar = similar_clauses(clause)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "clause_id": clause.pk,
+                "results": [clause_record(other, escape(other.text)) for other in similar],
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return render(request, "web/similar.html", {"clause": clause, "similar": similar})
 
 
 @require_GET

@@ -260,3 +260,23 @@ def test_clause_text_and_citations_are_escaped(client):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert "《&lt;b&gt;假文件&lt;/b&gt;》" in section(html, "citations")
     assert "&lt;i&gt;附则&lt;/i&gt;" in section(html, "outline")
+
+
+def test_similar_clauses_find_the_same_clause_in_the_other_copy_first(client):
+    clause = x_plan().clauses.get(text__startswith="落實數據安全法規制度")
+    html = page(client, x_plan())
+    similar_url = f"/clauses/{clause.pk}/similar/"
+    assert f'href="{similar_url}"' in html
+    response = client.get(similar_url)
+    assert response.status_code == 200
+    similar = response.context["similar"]
+    # The compilation prints the same clause, in simplified characters, under (十八).
+    assert similar[0].document.title == "“数据要素”三年行动计划(2024-2026年)"
+    assert "落实数据安全法规制度" in similar[0].text
+    documents = [other.document_id for other in similar]
+    assert x_plan().pk not in documents and len(set(documents)) == len(documents)
+    records = client.get(similar_url, {"format": "json"}).json()["results"]
+    assert [r["clause_id"] for r in records] == [other.pk for other in similar]
+
+    Document.objects.filter(pk=x_plan().pk).update(review_state=Document.ReviewState.WITHDRAWN)
+    assert client.get(similar_url).status_code == 404
