@@ -8,13 +8,13 @@ from docx import Document as WordDocument
 from docx.enum.section import WD_ORIENT
 from docx.shared import Pt, RGBColor
 
-from .versions import Row
+from .versions import LABELS, Row
 
 REMOVED = RGBColor(0xB3, 0x26, 0x1E)
 ADDED = RGBColor(0x1D, 0x5C, 0x2A)
 
 
-def comparison_docx(old, new, items: list[Row | int], labels: dict[str, str]) -> bytes:
+def comparison_docx(old, new, items: list[Row | int]) -> bytes:
     """``items`` as the page shows them: rows, and the number of unchanged
     clauses left out between them."""
     word = WordDocument()
@@ -35,7 +35,7 @@ def comparison_docx(old, new, items: list[Row | int], labels: dict[str, str]) ->
         if isinstance(item, int):
             change.text = f"未变 {item} 条（略）"
             continue
-        change.text = labels[item.kind]
+        change.text = LABELS[item.kind]
         for piece in item.pieces:
             if piece.kind != "added":
                 _run(left, piece.text, struck=piece.kind == "removed")

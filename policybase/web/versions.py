@@ -25,6 +25,10 @@ MAX_PAIRS = 250_000
 MAX_GLUE_RUN = 2
 
 
+# What each row is, as the page and the Word table say it.
+LABELS = {"same": "未变", "changed": "修改", "added": "新增", "removed": "删除"}
+
+
 @dataclass(frozen=True)
 class Piece:
     kind: str  # "same", "removed" or "added"
@@ -147,3 +151,57 @@ def fold_unchanged(rows: list[Row], context: int = 1) -> list[Row | int]:
         else:
             folded.append(1)
     return folded
+
+
+@dataclass
+class Comparison:
+    """The rows of ``compare`` over two lists of clauses (anything with
+    ``text`` and ``pk``), in the shapes the page, the Word table and the JSON
+    take."""
+
+    old: list
+    new: list
+    rows: list[Row]
+
+    @classmethod
+    def of(cls, old: list, new: list) -> "Comparison":
+        return cls(old, new, compare([c.text for c in old], [c.text for c in new]))
+
+    def counts(self) -> dict[str, int]:
+        return {kind: sum(row.kind == kind for row in self.rows) for kind in LABELS}
+
+    def shown(self, show_all: bool) -> list[Row | int]:
+        return self.rows if show_all else fold_unchanged(self.rows)
+
+    def items(self, show_all: bool) -> list[dict]:
+        """For the page: each row with its label and clauses, or a count of
+        unchanged clauses left out."""
+        items = []
+        for row in self.shown(show_all):
+            if isinstance(row, int):
+                items.append({"skipped": row})
+            else:
+                old, new = self._clauses(row)
+                items.append({"row": row, "label": LABELS[row.kind], "old": old, "new": new})
+        return items
+
+    def records(self) -> list[dict]:
+        """For the JSON: every row, with clause ids."""
+        records = []
+        for row in self.rows:
+            old, new = self._clauses(row)
+            records.append(
+                {
+                    "change": row.kind,
+                    "old_clause_id": old and old.pk,
+                    "new_clause_id": new and new.pk,
+                    "pieces": [{"kind": p.kind, "text": p.text} for p in row.pieces],
+                }
+            )
+        return records
+
+    def _clauses(self, row: Row):
+        return (
+            None if row.old is None else self.old[row.old],
+            None if row.new is None else self.new[row.new],
+        )

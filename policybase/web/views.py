@@ -82,59 +82,37 @@ def document_page(request, pk):
 
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-# What each row of a comparison is, as the page says it.
-CHANGE_LABELS = {"same": "未变", "changed": "修改", "added": "新增", "removed": "删除"}
 
 
 @require_GET
 def version_diff(request, old, new):
     documents = _documents(request)
     old, new = get_object_or_404(documents, pk=old), get_object_or_404(documents, pk=new)
-    old_clauses, new_clauses = list(old.clauses.all()), list(new.clauses.all())
-    rows = versions.compare([c.text for c in old_clauses], [c.text for c in new_clauses])
-    counts = {kind: sum(row.kind == kind for row in rows) for kind in CHANGE_LABELS}
+    comparison = versions.Comparison.of(list(old.clauses.all()), list(new.clauses.all()))
     if request.GET.get("format") == "json":  # every row, for scripts
-        records = [
-            {
-                "change": row.kind,
-                "old_clause_id": None if row.old is None else old_clauses[row.old].pk,
-                "new_clause_id": None if row.new is None else new_clauses[row.new].pk,
-                "pieces": [{"kind": piece.kind, "text": piece.text} for piece in row.pieces],
-            }
-            for row in rows
-        ]
         return JsonResponse(
-            {"old": old.pk, "new": new.pk, "counts": counts, "rows": records},
+            {
+                "old": old.pk,
+                "new": new.pk,
+                "counts": comparison.counts(),
+                "rows": comparison.records(),
+            },
             json_dumps_params={"ensure_ascii": False},
         )
     show_all = request.GET.get("all") == "1"
-    shown = rows if show_all else versions.fold_unchanged(rows)
     if request.GET.get("format") == "docx":
-        response = HttpResponse(
-            comparison_docx(old, new, shown, CHANGE_LABELS), content_type=DOCX_TYPE
+        table = comparison_docx(old, new, comparison.shown(show_all))
+        response = HttpResponse(table, content_type=DOCX_TYPE)
+        response["Content-Disposition"] = (
+            f'attachment; filename="policybase-diff-{old.pk}-{new.pk}.docx"'
         )
-        filename = f"policybase-diff-{old.pk}-{new.pk}.docx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    items = []
-    for row in shown:
-        if isinstance(row, int):
-            items.append({"skipped": row})
-            continue
-        items.append(
-            {
-                "row": row,
-                "label": CHANGE_LABELS[row.kind],
-                "old": None if row.old is None else old_clauses[row.old],
-                "new": None if row.new is None else new_clauses[row.new],
-            }
-        )
     context = {
         "old": old,
         "new": new,
         "sides": [("旧版", old), ("新版", new)],
-        "items": items,
-        "counts": counts,
+        "items": comparison.items(show_all),
+        "counts": comparison.counts(),
         "show_all": show_all,
     }
     return render(request, "web/versions.html", context)
