@@ -321,7 +321,7 @@ class ClauseAdmin(CuratedHistoryAdmin):
         "number",
         "excerpt",
         "category",
-        "confidence",
+        "confidence_shown",
         "candidates",
         "needs_review",
         "category_source",
@@ -348,9 +348,24 @@ class ClauseAdmin(CuratedHistoryAdmin):
     def excerpt(self, clause):
         return clause.text[:80] + ("…" if len(clause.text) > 80 else "")
 
+    def get_changelist_instance(self, request):
+        # The candidates column names categories on every row: one query for
+        # the page, not one per row (a hundred on the review list).
+        changelist = super().get_changelist_instance(request)
+        names = dict(Category.objects.values_list("id", "name"))
+        for clause in changelist.result_list:
+            clause.category_names = names
+        return changelist
+
+    @admin.display(description="置信度", ordering="confidence")
+    def confidence_shown(self, clause):
+        return "—" if clause.confidence is None else f"{clause.confidence:.2f}"
+
     @admin.display(description="模型候选")
     def candidates(self, clause):
-        names = dict(Category.objects.values_list("id", "name")) if clause.top else {}
+        names = getattr(clause, "category_names", None)
+        if names is None and clause.top:
+            names = dict(Category.objects.values_list("id", "name"))
         return "；".join(f"{names.get(c, c)} {p:.2f}" for c, p in clause.top)
 
     def save_model(self, request, obj, form, change):

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from policybase.catalog import curation
-from policybase.catalog.models import Clause, Document
+from policybase.catalog.models import Category, Clause, Document
 
 from .conftest import api
 
@@ -320,3 +320,19 @@ def test_duplicates_are_detected_across_scripts_and_listed(corpus, curator_clien
     assert copy.title in listing.content.decode()
     curation.merge_duplicates([copy, full])
     assert copy.pk not in set(documents_in("duplicates").values_list("pk", flat=True))
+
+
+def test_the_clause_list_names_candidates_in_a_fixed_number_of_queries(
+    corpus, curator_client, django_assert_max_num_queries
+):
+    # One query for the category names of the page, not one per row.
+    assert Clause.objects.count() > 50
+    with django_assert_max_num_queries(15):
+        page = curator_client.get("/admin/catalog/clause/")
+    rows = page.context["cl"].result_list
+    assert len(rows) > 50
+    first = next(clause for clause in rows if clause.top)
+    names = dict(Category.objects.values_list("id", "name"))
+    html = page.content.decode()
+    assert "；".join(f"{names[c]} {p:.2f}" for c, p in first.top) in html
+    assert f'<td class="field-confidence_shown">{first.confidence:.2f}</td>' in html
