@@ -23,9 +23,11 @@ import os
 
 from haystack.backends import log_query
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from haystack.constants import DJANGO_ID
 from haystack.exceptions import SearchBackendError
 from whoosh import columns
 from whoosh.fields import KEYWORD, TEXT
+from whoosh.query import Or, Term
 
 from . import arrays
 from .analyzer import ChineseTokenizer
@@ -165,6 +167,22 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
             result_class=kwargs.get("result_class"),
             facet_types=dict.fromkeys(facets or (), "fields"),
         )
+
+    def more_like_text(self, text: str, top: int, terms: int = 5) -> tuple[list[int], list[str]]:
+        """The ids of the ``top`` clauses most like ``text``, and the key terms
+        they were found by: the words of ``text`` that are frequent in it and
+        rare in the index (Whoosh's Bo1 model), weighted as such. What
+        haystack's more_like_this does, on this backend's cached searcher and
+        without its search over every clause to narrow to the one model."""
+        if not self.setup_complete:
+            self.setup()
+        searcher = self._open_searcher()
+        weighted = searcher.key_terms_from_text(self.content_field_name, text, numterms=terms)
+        if not weighted:
+            return [], []
+        query = Or([Term(self.content_field_name, word, boost=weight) for word, weight in weighted])
+        hits = searcher.search(query, limit=top)
+        return [int(hit[DJANGO_ID]) for hit in hits], [word for word, _ in weighted]
 
     def _open_searcher(self):
         """This backend's searcher, reopened when the index changed since."""

@@ -379,7 +379,14 @@ def all_matching_clauses(
 SIMILAR_CANDIDATES = 80
 
 
-def similar_clauses(clause: Clause, limit: int = 15) -> list[Clause]:
+@dataclass
+class SimilarClauses:
+    clauses: list[Clause]
+    # The clause's key terms the others were found by, most distinctive first.
+    terms: list[str]
+
+
+def similar_clauses(clause: Clause, limit: int = 15) -> SimilarClauses:
     """The clause of each other document most like ``clause`` in its words,
     best first, at most ``limit``: how other policies say the same thing.
 
@@ -387,17 +394,13 @@ def similar_clauses(clause: Clause, limit: int = 15) -> list[Clause]:
     statistics, so 数据 weighs little in a base of data policies) and ranks
     the clauses that hold them."""
     backend = SearchQuerySet().query.backend
-    # One model is indexed, so the per-model narrowing (a search over every
-    # clause) would only cost time.
-    found = backend.more_like_this(
-        clause, end_offset=SIMILAR_CANDIDATES, limit_to_registered_models=False
-    )
+    ids, terms = backend.more_like_text(clause.text, SIMILAR_CANDIDATES)
     best, seen = [], {clause.document_id}
-    for candidate in load_clauses([int(result.pk) for result in found["results"]]):
+    for candidate in load_clauses(ids):
         if candidate.document_id not in seen:
             seen.add(candidate.document_id)
             best.append(candidate)
-    return best[:limit]
+    return SimilarClauses(best[:limit], terms)
 
 
 def load_clauses(ids: list[int]) -> list[Clause]:

@@ -1,9 +1,9 @@
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
 from policybase.catalog.models import Clause, Document
+from policybase.search.highlight import highlight
 from policybase.search.query import all_matching_clauses, search, similar_clauses
 
 from . import facets, versions
@@ -124,15 +124,20 @@ def similar_page(request, pk):
     if not (clause.document.is_visible or request.user.is_staff):
         raise Http404("没有这个条款")
     similar = similar_clauses(clause)
+    # One-character terms (a 税, a 云) would mark half the text.
+    marked = [term for term in similar.terms if len(term) > 1]
+    hits = [(other, highlight(other.text, marked)) for other in similar.clauses]
     if request.GET.get("format") == "json":
         return JsonResponse(
             {
                 "clause_id": clause.pk,
-                "results": [clause_record(other, escape(other.text)) for other in similar],
+                "terms": similar.terms,
+                "results": [clause_record(other, marks) for other, marks in hits],
             },
             json_dumps_params={"ensure_ascii": False},
         )
-    return render(request, "web/similar.html", {"clause": clause, "similar": similar})
+    context = {"clause": clause, "hits": hits, "terms": marked}
+    return render(request, "web/similar.html", context)
 
 
 @require_GET

@@ -269,14 +269,19 @@ def test_similar_clauses_find_the_same_clause_in_the_other_copy_first(client):
     assert f'href="{similar_url}"' in html
     response = client.get(similar_url)
     assert response.status_code == 200
-    similar = response.context["similar"]
+    similar = [other for other, _ in response.context["hits"]]
     # The compilation prints the same clause, in simplified characters, under (十八).
     assert similar[0].document.title == "“数据要素”三年行动计划(2024-2026年)"
     assert "落实数据安全法规制度" in similar[0].text
     documents = [other.document_id for other in similar]
     assert x_plan().pk not in documents and len(set(documents)) == len(documents)
-    records = client.get(similar_url, {"format": "json"}).json()["results"]
-    assert [r["clause_id"] for r in records] == [other.pk for other in similar]
+    # The key terms it was found by are named and marked, in either script.
+    terms = response.context["terms"]
+    assert "数据安全" in terms
+    assert "<mark>数据安全</mark>" in response.content.decode()
+    data = client.get(similar_url, {"format": "json"}).json()
+    assert [r["clause_id"] for r in data["results"]] == [other.pk for other in similar]
+    assert "<mark>" in data["results"][0]["highlight"]
 
     Document.objects.filter(pk=x_plan().pk).update(review_state=Document.ReviewState.WITHDRAWN)
     assert client.get(similar_url).status_code == 404
