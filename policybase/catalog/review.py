@@ -1,6 +1,7 @@
 """The curators' work queue: what needs a person's eyes, in one place for the
 admin index and the admin filters alike."""
 
+import functools
 import re
 from collections import defaultdict
 
@@ -16,6 +17,9 @@ VISIBLE = ~Q(review_state=Document.ReviewState.WITHDRAWN)
 NOT_TITLE_CHAR = re.compile(r"[\W_]+")
 
 
+# Every document page compares its title with every other (other_copies): the
+# keys of titles already seen are remembered, not folded again per request.
+@functools.lru_cache(maxsize=1 << 16)
 def title_key(title: str) -> str:
     """Equal for the same title in either script, width or punctuation."""
     return NOT_TITLE_CHAR.sub("", fold(title))

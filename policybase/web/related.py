@@ -96,12 +96,20 @@ def cited_numbers(text: str) -> list[tuple[str, str, str]]:
     return [match.groups() for match in DOC_NUMBER.finditer(fold(text))]
 
 
+@functools.lru_cache(maxsize=1 << 12)
+def number_parts(doc_number: str) -> tuple[str, str, str] | None:
+    """(prefix, year, serial) of a document's own 文号, folded; None when it has
+    no such form. Parsed once per number, not once per clause compared."""
+    own = DOC_NUMBER.search(fold(doc_number or ""))
+    return own.groups() if own else None
+
+
 def names_number(cited: tuple[str, str, str], doc_number: str) -> bool:
     """Whether a 文号 cited in a text is ``doc_number``."""
-    own = DOC_NUMBER.search(fold(doc_number))
+    own = number_parts(doc_number)
     if own is None:
         return False
-    prefix, year, serial = own.groups()
+    prefix, year, serial = own
     return (
         len(prefix) >= MIN_NUMBER_PREFIX
         and cited[1:] == (year, serial)
@@ -261,8 +269,8 @@ def _cited_by_number(document: Document, clauses: list[Clause]) -> list[Citation
     numbered = Document.objects.visible().exclude(pk=document.pk).filter(holds)
     by_serial = defaultdict(list)
     for other in numbered.select_related("region__parent__parent"):
-        if own := DOC_NUMBER.search(fold(other.doc_number)):
-            by_serial[own.group(2), own.group(3)].append(other)
+        if own := number_parts(other.doc_number):
+            by_serial[own[1:]].append(other)
     citations: dict[int, Citation] = {}
     for number, clause in cited:
         for other in by_serial.get(number[1:], []):
@@ -323,10 +331,10 @@ def _clauses_citing_number(document: Document):
     """Clauses that cite ``document``'s 文号. The index finds those holding its
     year, serial and 号 in a row (2023〕11号: the bracket is no token, so any
     bracket and script match); each is then checked with names_number."""
-    own = DOC_NUMBER.search(fold(document.doc_number or ""))
-    if own is None or len(own.group(1)) < MIN_NUMBER_PREFIX:
+    own = number_parts(document.doc_number)
+    if own is None or len(own[0]) < MIN_NUMBER_PREFIX:
         return
-    _, year, serial = own.groups()
+    _, year, serial = own
     clauses = all_matching_clauses(f'"{year}〕{serial}号"', Filters())
     for clause in itertools.islice(clauses, MAX_CITING_CLAUSES):
         if any(names_number(number, document.doc_number) for number in cited_numbers(clause.text)):
