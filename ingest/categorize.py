@@ -3,7 +3,9 @@
 One model per process, loaded from the data dir; a missing model, or one an
 older version of PolicyBase wrote, is trained from the seed clauses shipped in
 ``data/`` on first use (DESIGN §4.3) and recorded as a ``ModelVersion``
-without scores, so the admin always shows which model is live.
+without scores, so the admin always shows which model is live. A process
+notices when ``manage.py train`` (or the nightly retraining in a worker)
+replaced the file, and loads the new model before its next prediction.
 """
 
 import functools
@@ -14,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import DatabaseError, transaction
 
-from .classify.data import load_labeled
+from .classify.data import labels_digest, load_labeled
 from .classify.review import needs_review
 from .drafts import DocumentDraft
 from .models import ModelVersion
@@ -26,15 +28,32 @@ log = logging.getLogger(__name__)
 _lock = threading.Lock()
 
 
-@functools.cache
 def get_classifier() -> "ClauseClassifier":
+    path = settings.CLASSIFIER_PATH
+    return _classifier(path, _file_signature(path))
+
+
+def _file_signature(path):
+    """What changes when the file is replaced (``save`` renames a new file into
+    place, so the inode changes even within one mtime tick); None if missing."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
+# One entry, keyed by the file's signature: the model of the current file.
+# After training into a missing file the next call loads what was written, once.
+@functools.lru_cache(maxsize=1)
+def _classifier(path, signature) -> "ClauseClassifier":
     # scikit-learn (~60 MB resident) comes with the model, not with this
     # module: the web process imports this one (the store, the admin) and
     # classifies only if it runs an ingest job itself, with no broker.
     from .classify.model import ClauseClassifier, ModelFileError
 
     with _lock:
-        path = settings.CLASSIFIER_PATH
+        # Checked again under the lock: another thread may have just trained it.
         if path.exists():
             try:
                 classifier = ClauseClassifier.load(path)
@@ -47,11 +66,13 @@ def get_classifier() -> "ClauseClassifier":
         texts, labels = load_labeled(settings.SEED_CLAUSES)
         classifier = ClauseClassifier.train(texts, labels)
         classifier.save(path)
-        record_version(path.name, classifier)
+        record_version(path.name, classifier, data_digest=labels_digest(texts, labels))
         return classifier
 
 
-def record_version(file_name: str, classifier: "ClauseClassifier", unless_any=False) -> None:
+def record_version(
+    file_name: str, classifier: "ClauseClassifier", unless_any=False, data_digest=""
+) -> None:
     """Record a model trained on first use as a ModelVersion without scores:
     cross-validation takes minutes, ``manage.py train`` makes scored versions.
 
@@ -68,6 +89,7 @@ def record_version(file_name: str, classifier: "ClauseClassifier", unless_any=Fa
                 file_name=file_name,
                 seed_samples=classifier.metadata.get("n_samples", 0),
                 curated_samples=0,
+                data_digest=data_digest,
             )
     except DatabaseError as error:
         # Nowhere to record it yet (a dry run on a data dir that was never

@@ -53,6 +53,9 @@ class ModelVersion(models.Model):
     file_name = models.CharField("模型文件", max_length=255)
     seed_samples = models.PositiveIntegerField("种子样本数")
     curated_samples = models.PositiveIntegerField("审核员样本数")
+    # classify.data.labels_digest of the texts and labels it learnt from
+    # (blank: not known); retraining is due when today's differ.
+    data_digest = models.CharField("训练数据摘要", max_length=64, blank=True)
     # Cross-validated accuracy, macro_f1, top2_accuracy, ece and per-category scores.
     scores = models.JSONField("交叉验证成绩", default=dict, blank=True)
     relabelled = models.PositiveIntegerField("重新分类的条款数", default=0)

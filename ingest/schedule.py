@@ -15,6 +15,9 @@ SCAN_INBOX = "ingest.tasks.scan_inbox"
 # logs that the task is unknown.
 FETCH_SOURCES = "ingest.tasks.fetch_sources"
 FETCH_SOURCES_SECONDS = 3600
+RETRAIN_CLASSIFIER = "ingest.tasks.retrain_classifier"
+# At night, local time: training holds a worker for a minute or two.
+RETRAIN_AT = {"hour": "3", "minute": "30"}
 
 
 def install_default_schedule(using="default", **kwargs):
@@ -53,6 +56,16 @@ def install_default_schedule(using="default", **kwargs):
             expire_seconds=FETCH_SOURCES_SECONDS,
             description="检查所有启用定时抓取的网页来源，把新的文件交给入库任务。",
         )
+    if not tasks.filter(task=RETRAIN_CLASSIFIER).exists():
+        tasks.create(
+            name="重新训练分类模型",
+            task=RETRAIN_CLASSIFIER,
+            crontab=_daily(using, RETRAIN_AT),
+            description=(
+                "训练数据（种子数据和审核员修正的条款类别）与在用模型学过的不同时，重新训练"
+                "并重新分类模型标注的条款；没有新的修正则什么也不做。"
+            ),
+        )
 
 
 def _every(using: str, seconds: int):
@@ -60,4 +73,12 @@ def _every(using: str, seconds: int):
 
     return IntervalSchedule.objects.using(using).get_or_create(
         every=seconds, period=IntervalSchedule.SECONDS
+    )[0]
+
+
+def _daily(using: str, at: dict):
+    from django_celery_beat.models import CrontabSchedule
+
+    return CrontabSchedule.objects.using(using).get_or_create(
+        **at, day_of_week="*", day_of_month="*", month_of_year="*", timezone=settings.TIME_ZONE
     )[0]

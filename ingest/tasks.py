@@ -59,3 +59,16 @@ def fetch_sources(self, source_ids=None):
             countdown=FETCH_RETRY_SECONDS * 2**self.request.retries,
         )
     return [run.line() for run in runs]
+
+
+@shared_task
+def retrain_classifier(folds=5):
+    """The nightly retraining: a new model only when curators have corrected
+    categories (or an upgrade brought new seed data) since the one in use;
+    ``folds`` cross-validates it for the admin's scores (0: not)."""
+    # Imported here: training brings scikit-learn, which the web process
+    # (it imports this module to queue ingest jobs) does without.
+    from .training import retraining_due, train_and_install, training_data
+
+    data = training_data()
+    return train_and_install(data, folds).pk if retraining_due(*data[:2]) else None

@@ -3,6 +3,10 @@
 A curator's category is the truth for its text: it replaces the seed label of
 the same text and adds the texts the seed data lacks. Clauses whose category
 the model set are relabelled with the new model; a curator's never are.
+
+Every model version records a digest of the texts and labels it learnt from,
+so the nightly retraining (``train --if-changed``) runs only when curators
+have changed a category, or an upgrade the seed data, since.
 """
 
 from django.conf import settings
@@ -12,7 +16,7 @@ from policybase.catalog.models import Clause
 from policybase.search.indexing import schedule_reindex
 
 from .categorize import get_classifier, review_flag
-from .classify.data import load_labeled
+from .classify.data import labels_digest, load_labeled
 from .classify.model import ClauseClassifier
 from .classify.validation import cross_validate
 from .models import ModelVersion
@@ -25,9 +29,13 @@ def training_data() -> tuple[list[str], list[int], int, int]:
     texts, labels = load_labeled(settings.SEED_CLAUSES)
     by_text = dict(zip(texts, labels, strict=True))
     seed_count = len(by_text)
-    curated = Clause.objects.filter(
-        category_source=Clause.CategorySource.CURATOR, category__isnull=False
-    ).values_list("text", "category_id")
+    # In a fixed order, so that of one text corrected differently in two
+    # documents the same (the later) correction wins every time.
+    curated = (
+        Clause.objects.filter(category_source=Clause.CategorySource.CURATOR, category__isnull=False)
+        .order_by("pk")
+        .values_list("text", "category_id")
+    )
     curated_texts = set()
     for text, category in curated:
         text = text.strip()
@@ -36,15 +44,21 @@ def training_data() -> tuple[list[str], list[int], int, int]:
     return list(by_text), list(by_text.values()), seed_count, len(curated_texts)
 
 
+def retraining_due(texts: list[str], labels: list[int]) -> bool:
+    """Whether the model in use learnt from other data than this."""
+    current = ModelVersion.objects.first()
+    return current is None or current.data_digest != labels_digest(texts, labels)
+
+
 def models_to_train(folds: int) -> int:
     """One model per cross-validation fold (none below two folds), then the final one."""
     return folds + 1 if folds > 1 else 1
 
 
-def train_and_install(folds: int = 5, trained=lambda: None) -> ModelVersion:
-    """``trained()`` is called after each of the ``models_to_train(folds)``
-    models (a progress bar)."""
-    texts, labels, seed_count, curated_count = training_data()
+def train_and_install(data, folds: int = 5, trained=lambda: None) -> ModelVersion:
+    """Train on ``data`` (what ``training_data()`` returns); ``trained()`` is
+    called after each of the ``models_to_train(folds)`` models (a progress bar)."""
+    texts, labels, seed_count, curated_count = data
 
     def train(texts, labels):
         model = ClauseClassifier.train(texts, labels)
@@ -54,11 +68,11 @@ def train_and_install(folds: int = 5, trained=lambda: None) -> ModelVersion:
     scores = cross_validate(texts, labels, folds=folds, train=train) if folds > 1 else {}
     classifier = train(texts, labels)
     classifier.save(settings.CLASSIFIER_PATH)
-    get_classifier.cache_clear()
     version = ModelVersion.objects.create(
         file_name=settings.CLASSIFIER_PATH.name,
         seed_samples=seed_count,
         curated_samples=curated_count,
+        data_digest=labels_digest(texts, labels),
         scores=scores,
     )
     version.relabelled = relabel_model_clauses()

@@ -1,5 +1,6 @@
 """Reading the labelled clause file (``text<TAB>label``) into clean training data."""
 
+import hashlib
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -56,3 +57,10 @@ def load_labeled(path: Path | str, deduplicate: bool = True) -> tuple[list[str],
     if deduplicate:
         return resolve_duplicates(pairs)
     return [text for text, _ in pairs], [label for _, label in pairs]
+
+
+def labels_digest(texts: list[str], labels: list[int]) -> str:
+    """A fingerprint of labelled texts, the same whatever order they come in:
+    a model version records the one of the data it learnt from."""
+    lines = sorted(f"{text}\t{label}\n" for text, label in zip(texts, labels, strict=True))
+    return hashlib.sha256("".join(lines).encode()).hexdigest()

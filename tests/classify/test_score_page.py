@@ -8,7 +8,8 @@ import pytest
 from sklearn.model_selection import train_test_split
 
 from ingest.categorize import get_classifier
-from ingest.classify.data import load_labeled
+from ingest.classify.data import labels_digest, load_labeled
+from ingest.classify.model import ClauseClassifier
 from ingest.classify.validation import cross_validate
 from ingest.models import ModelVersion
 from policybase.catalog.models import Category
@@ -115,14 +116,12 @@ def test_the_model_in_use_is_always_recorded(admin_client, settings, tmp_path, s
     )
     settings.SEED_CLAUSES = seed
     settings.CLASSIFIER_PATH = tmp_path / "classifier.joblib"
-    get_classifier.cache_clear()
-    try:
-        get_classifier()
-        get_classifier.cache_clear()
-        get_classifier()  # loading the file it wrote is no new version
-    finally:
-        get_classifier.cache_clear()  # later tests use the session's model again
+    trained = get_classifier()
+    loaded = get_classifier()  # loading the file it wrote is no new version
+    assert get_classifier() is loaded is not trained
     version = ModelVersion.objects.get()
+    # What it learnt from, so that the nightly retraining knows it is current.
+    assert version.data_digest == labels_digest(*load_labeled(seed))
     assert (version.file_name, version.seed_samples, version.curated_samples) == (
         "classifier.joblib",
         600,
@@ -133,10 +132,11 @@ def test_the_model_in_use_is_always_recorded(admin_client, settings, tmp_path, s
     assert "python manage.py train" in page(admin_client, version)
 
     # A model file with no version recorded at all (a dry run trained it
-    # before the database existed) is recorded when it is first loaded.
+    # before the database existed) is recorded when it is first loaded, with
+    # no digest: what it learnt from is unknown. And a process notices that
+    # the file was replaced (as `train` in another process does).
     version.delete()
-    try:
-        get_classifier()
-    finally:
-        get_classifier.cache_clear()
-    assert ModelVersion.objects.get().seed_samples == 600
+    ClauseClassifier.load(settings.CLASSIFIER_PATH).save(settings.CLASSIFIER_PATH)
+    assert get_classifier() is not loaded
+    unknown = ModelVersion.objects.get()
+    assert (unknown.seed_samples, unknown.data_digest) == (600, "")

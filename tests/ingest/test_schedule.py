@@ -2,7 +2,12 @@
 
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from ingest.schedule import FETCH_SOURCES, SCAN_INBOX, install_default_schedule
+from ingest.schedule import (
+    FETCH_SOURCES,
+    RETRAIN_CLASSIFIER,
+    SCAN_INBOX,
+    install_default_schedule,
+)
 
 
 def test_migrate_installs_the_inbox_scan_and_the_hourly_source_fetch(db, settings):
@@ -28,3 +33,18 @@ def test_installing_again_keeps_the_admins_changes_but_follows_the_inbox_interva
     assert (fetch.interval.every, fetch.interval.period, fetch.enabled) == (6, "hours", False)
     scan = PeriodicTask.objects.get(task=SCAN_INBOX)
     assert (scan.interval.every, scan.expire_seconds) == (15, 15)
+
+
+def test_migrate_installs_the_nightly_retraining(db, settings):
+    retrain = PeriodicTask.objects.get(task=RETRAIN_CLASSIFIER)
+    schedule = retrain.crontab
+    assert (schedule.hour, schedule.minute, str(schedule.timezone)) == (
+        "3",
+        "30",
+        settings.TIME_ZONE,
+    )
+    assert retrain.enabled
+    retrain.enabled = False
+    retrain.save()
+    install_default_schedule()
+    assert PeriodicTask.objects.filter(task=RETRAIN_CLASSIFIER).get().enabled is False

@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from ingest.drafts import ClauseDraft, DocumentDraft, RegionRef
 from ingest.models import ModelVersion
+from ingest.tasks import retrain_classifier
 from ingest.training import training_data
 from policybase.catalog.models import Clause
 
@@ -45,3 +46,32 @@ def test_curated_category_joins_training_and_survives_retraining(store_drafts):
     assert (curated.category_id, curated.category_source) == (11, "curator")
     funding = Clause.objects.get(number="第二条")
     assert funding.category_id == 1 and funding.category_source == "model"
+
+
+def test_nightly_retraining_runs_only_when_the_training_data_changed(store_drafts):
+    draft = DocumentDraft(
+        source="policy.txt",
+        title="某市数据条例",
+        region=RegionRef("province", "浙江省"),
+        publish_date=dt.date(2024, 1, 1),
+        clauses=[ClauseDraft(CURATED_TEXT, "第一条", [], 6, 0.4)],
+    )
+    store_drafts([draft])
+
+    def train_if_changed() -> str:
+        out = io.StringIO()
+        call_command("train", "--folds", "0", "--if-changed", stdout=out)
+        return out.getvalue()
+
+    assert "模型已更新" in train_if_changed()  # no version recorded: nothing is known
+    assert "无需重新训练" in train_if_changed()
+    assert retrain_classifier.delay(folds=0).get() is None
+    assert ModelVersion.objects.count() == 1
+
+    clause = Clause.objects.get()
+    clause.category_id, clause.category_source = 11, Clause.CategorySource.CURATOR
+    clause.save()
+    new_version = ModelVersion.objects.get(pk=retrain_classifier.delay(folds=0).get())
+    assert new_version.curated_samples == 1
+    assert "无需重新训练" in train_if_changed()
+    assert ModelVersion.objects.count() == 2
