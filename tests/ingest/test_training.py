@@ -14,17 +14,21 @@ from policybase.catalog.models import Clause
 CURATED_TEXT = "各区应当建立首席数据官制度，明确数据工作分管负责人。"
 
 
-def test_curated_category_joins_training_and_survives_retraining(store_drafts):
-    draft = DocumentDraft(
+def regulation(*clauses: ClauseDraft) -> DocumentDraft:
+    return DocumentDraft(
         source="policy.txt",
         title="某市数据条例",
         region=RegionRef("province", "浙江省"),
         publish_date=dt.date(2024, 1, 1),
-        clauses=[
-            ClauseDraft(CURATED_TEXT, "第一条", [], 6, 0.4),
-            # Deliberately wrong model label: retraining must replace it.
-            ClauseDraft("对符合条件的企业给予最高500万元资金补助。", "第二条", [], 13, 0.3),
-        ],
+        clauses=list(clauses),
+    )
+
+
+def test_curated_category_joins_training_and_survives_retraining(store_drafts):
+    draft = regulation(
+        ClauseDraft(CURATED_TEXT, "第一条", [], 6, 0.4),
+        # Deliberately wrong model label: retraining must replace it.
+        ClauseDraft("对符合条件的企业给予最高500万元资金补助。", "第二条", [], 13, 0.3),
     )
     store_drafts([draft])
     curated = Clause.objects.get(number="第一条")
@@ -49,14 +53,7 @@ def test_curated_category_joins_training_and_survives_retraining(store_drafts):
 
 
 def test_nightly_retraining_runs_only_when_the_training_data_changed(store_drafts):
-    draft = DocumentDraft(
-        source="policy.txt",
-        title="某市数据条例",
-        region=RegionRef("province", "浙江省"),
-        publish_date=dt.date(2024, 1, 1),
-        clauses=[ClauseDraft(CURATED_TEXT, "第一条", [], 6, 0.4)],
-    )
-    store_drafts([draft])
+    store_drafts([regulation(ClauseDraft(CURATED_TEXT, "第一条", [], 6, 0.4))])
 
     def train_if_changed() -> str:
         out = io.StringIO()
