@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .citation import citation
+
 
 class Region(models.Model):
     """An administrative division; the path national → province → city → district
@@ -292,3 +294,11 @@ class Clause(models.Model):
     def label(self) -> str:
         """The number to show beside the text, unless the text starts with it already."""
         return "" if self.text.startswith(self.number) else self.number
+
+    @property
+    def quotation(self) -> str:
+        """The clause as a report quotes it: 《title》（文号）第八条第（四）项：text."""
+        document = self.document
+        source = citation(document.title, document.doc_number, self.path, self.number)
+        text = self.text.removeprefix(self.number).lstrip() if self.number else self.text
+        return f"{source}：{text}"

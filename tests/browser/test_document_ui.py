@@ -81,3 +81,25 @@ def test_the_same_plan_from_the_compilation_is_compared_with_the_web_page(page):
     with page.expect_download() as download:
         page.get_by_role("link", name="下载对照表（Word）").click()
     assert download.value.suggested_filename.endswith(".docx")
+
+
+def test_cite_copies_the_citation_the_text_and_the_permalink(page):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    open_x_plan(page)
+    clause = page.locator("li.clause").filter(has_text="創新研發模式").first
+    button = clause.locator("button.cite")
+    expect(button).to_have_text("引用")
+    button.click()
+    expect(button).to_have_text("已复制")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    citation, text_and_link = copied.split("：", 1)
+    assert (
+        citation
+        == "《“數據要素×”三年行動計劃(2024—2026年)》（國數政策〔2023〕11号）第三部分第（四）项"
+    )
+    text, link = text_and_link.rsplit("\n", 1)
+    assert text == clause.locator(".text").inner_text()
+    anchor = clause.get_attribute("id")
+    assert urlsplit(link).fragment == anchor
+    page.goto(link)
+    expect(page.locator(":target")).to_have_attribute("id", anchor)

@@ -5,6 +5,7 @@ characters), plus one regulation written here that cites documents of both."""
 import io
 import re
 import shutil
+from html import unescape
 
 import pytest
 from django.core.management import call_command
@@ -285,3 +286,21 @@ def test_similar_clauses_find_the_same_clause_in_the_other_copy_first(client):
 
     Document.objects.filter(pk=x_plan().pk).update(review_state=Document.ReviewState.WITHDRAWN)
     assert client.get(similar_url).status_code == 404
+
+
+def test_every_clause_offers_its_citation_to_copy(client):
+    html = page(client, regulation())
+    quotes = re.findall(r'data-quote="([^"]*)"', html)
+    assert len(quotes) == regulation().clauses.count()
+    # The article's number moves into the citation rather than starting the text.
+    assert (
+        "《济南市公共数据授权运营实施细则》第二条：运营单位应当建立数据安全管理制度，"
+        "参照《湖北省数据条例》的有关规定开展数据登记。"
+    ) in [unescape(quote) for quote in quotes]
+    plan_quotes = [unescape(q) for q in re.findall(r'data-quote="([^"]*)"', page(client, x_plan()))]
+    assert any(
+        quote.startswith(
+            "《“數據要素×”三年行動計劃(2024—2026年)》（國數政策〔2023〕11号）第三部分第（四）项："
+        )
+        for quote in plan_quotes
+    )
