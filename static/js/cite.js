@@ -1,4 +1,4 @@
-// The 引用 button beside each clause copies 《title》（文号）第八条：text and the
+// The 引用 button beside a clause (document page, search hits) copies 《title》（文号）第八条：text and the
 // clause's permalink, for a report. It is hidden in the page and shown here:
 // without JavaScript there is nothing it could do.
 (function () {
@@ -21,10 +21,10 @@
   }
 
   document.querySelectorAll("button.cite[data-quote]").forEach(function (button) {
-    var permalink = button.closest("li").querySelector("a.permalink");
+    var link = new URL(button.getAttribute("data-link"), window.location.href).href;
     button.hidden = false;
     button.addEventListener("click", function () {
-      copy(button.getAttribute("data-quote") + "\n" + permalink.href).then(
+      copy(button.getAttribute("data-quote") + "\n" + link).then(
         function () { button.textContent = "已复制"; },
         function () { button.textContent = "复制失败"; }
       );

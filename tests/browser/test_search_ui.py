@@ -115,6 +115,24 @@ def test_hit_opens_its_document_at_the_clause(page):
     assert number.inner_text().strip() in X_PLAN_NUMBERS
 
 
+def test_cite_on_a_hit_copies_its_source_and_links_to_it(page):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("/")
+    search(page, "电子病历")
+    hit = page.locator(".hits > .hit").filter(
+        has=page.locator(".chip.doc-number", has_text="政策〔2023〕11号")
+    )
+    hit.locator("button.cite").click()
+    expect(hit.locator("button.cite")).to_have_text("已复制")
+    quoted, link = page.evaluate("navigator.clipboard.readText()").rsplit("\n", 1)
+    assert quoted.startswith("《“數據要素×”三年行動計劃")
+    assert "（國數政策〔2023〕11号）第三部分第（十一）项：" in quoted
+    assert "電子病曆" in quoted
+    assert urlsplit(link).path + "#" + urlsplit(link).fragment == hit.locator("h3 a").get_attribute(
+        "href"
+    )
+
+
 def test_csv_export_downloads_every_hit(page):
     page.goto("/?q=数据安全")
     count = shown_count(page)
