@@ -296,9 +296,13 @@ class Clause(models.Model):
         return "" if self.text.startswith(self.number) else self.number
 
     @property
-    def quotation(self) -> str:
-        """The clause as a report quotes it: 《title》（文号）第八条第（四）项：text."""
+    def citation(self) -> str:
+        """Where a report says the clause comes from: 《title》（文号）第八条第（四）项."""
         document = self.document
-        source = citation(document.title, document.doc_number, self.path, self.number)
+        return citation(document.title, document.doc_number, self.path, self.number)
+
+    @property
+    def quotation(self) -> str:
+        """The citation and the text, without the number the citation now holds."""
         text = self.text.removeprefix(self.number).lstrip() if self.number else self.text
-        return f"{source}：{text}"
+        return f"{self.citation}：{text}"

@@ -38,6 +38,7 @@ def document_record(document: Document, with_clauses: bool = True) -> dict:
                 "number": clause.number or None,
                 "path": clause.path,
                 "text": clause.text,
+                "citation": clause.citation,
                 "category": clause.category_id,
                 "confidence": clause.confidence,
                 "category_source": clause.category_source,
@@ -68,6 +69,7 @@ def clause_record(clause: Clause, highlight: str) -> dict:
         "confidence": clause.confidence,
         "text": clause.text,
         "highlight": highlight,
+        "citation": clause.citation,
     }
 
 
@@ -91,6 +93,8 @@ CSV_COLUMNS = [
     "category_name",
     "confidence",
     "text",
+    # Last, so that the positions of the columns before it hold for old scripts.
+    "citation",
 ]
 
 
@@ -117,4 +121,5 @@ def clause_csv_row(clause: Clause) -> list:
         clause.category.name if clause.category else "",
         clause.confidence if clause.confidence is not None else "",
         clause.text,
+        clause.citation,
     ]

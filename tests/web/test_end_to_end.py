@@ -39,6 +39,13 @@ def test_api_finds_face_recognition_clauses_with_highlight(corpus, client):
         "highlight",
     }
     assert set(data["facets"]) >= {"province", "category", "doc_type", "year", "status"}
+    # Where a report says it comes from: the regulation (002's draft, no 文号),
+    # its article, 款 and 项.
+    citations = {hit["citation"] for hit in data["results"]}
+    assert {
+        "《人脸识别技术应用安全管理规定（试行）（征求意见稿）》第十条第二款",
+        "《人脸识别技术应用安全管理规定（试行）（征求意见稿）》第十六条第（一）项",
+    } <= citations
 
 
 def exported_ids(client, **params) -> set[str]:
