@@ -280,6 +280,10 @@ def test_similar_clauses_find_the_same_clause_in_the_other_copy_first(client):
     terms = response.context["terms"]
     assert "数据安全" in terms
     assert "<mark>数据安全</mark>" in response.content.decode()
+    # Each of them, and the clause compared, can be quoted from here.
+    quotes = [unescape(q) for q in re.findall(r'data-quote="([^"]*)"', response.content.decode())]
+    assert len(quotes) == 1 + len(similar)
+    assert quotes[1].startswith("《“数据要素”三年行动计划(2024-2026年)》第")
     data = client.get(similar_url, {"format": "json"}).json()
     assert [r["clause_id"] for r in data["results"]] == [other.pk for other in similar]
     assert "<mark>" in data["results"][0]["highlight"]
