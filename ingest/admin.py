@@ -22,6 +22,7 @@ from .classify.charts import confusion_heatmap, reliability_diagram
 from .forms import UploadForm
 from .models import IngestJob, ModelVersion, WebSource
 from .tasks import fetch_sources
+from .training import retraining_due, training_data
 from .uploads import rerun_failed, submit_uploads
 
 # The headline scores of a version, in the order the page shows them.
@@ -251,6 +252,21 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        # Whether the curators' corrections are in the model yet: they ask.
+        texts, labels, _, curated_count = training_data()
+        if retraining_due(texts, labels):
+            messages.warning(
+                request,
+                f"审核员修正的类别（共 {curated_count} 条）有在用模型尚未学到的：每晚 03:30 的定时任务"
+                "“重新训练分类模型”会重新训练，也可以立即运行 python manage.py train。",
+            )
+        else:
+            messages.info(
+                request, f"在用模型已学过当前的种子数据和全部 {curated_count} 条审核员修正。"
+            )
+        return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         version = self.get_object(request, unquote(object_id))

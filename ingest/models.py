@@ -68,6 +68,12 @@ class ModelVersion(models.Model):
         created = timezone.localtime(self.created)
         return f"{created:%Y-%m-%d %H:%M} ({self.seed_samples}+{self.curated_samples})"
 
+    @classmethod
+    def in_use(cls):
+        """The version of the model file in the data dir (None before any):
+        each training writes the file, then its row."""
+        return cls.objects.order_by("-created", "-pk").first()
+
 
 def validate_pattern(value: str) -> None:
     try:

@@ -17,8 +17,6 @@ from policybase.search.indexing import schedule_reindex
 
 from .categorize import get_classifier, review_flag
 from .classify.data import labels_digest, load_labeled
-from .classify.model import ClauseClassifier
-from .classify.validation import cross_validate
 from .models import ModelVersion
 
 RELABEL_BATCH = 2000
@@ -46,7 +44,7 @@ def training_data() -> tuple[list[str], list[int], int, int]:
 
 def retraining_due(texts: list[str], labels: list[int]) -> bool:
     """Whether the model in use learnt from other data than this."""
-    current = ModelVersion.objects.first()
+    current = ModelVersion.in_use()
     return current is None or current.data_digest != labels_digest(texts, labels)
 
 
@@ -58,6 +56,11 @@ def models_to_train(folds: int) -> int:
 def train_and_install(data, folds: int = 5, trained=lambda: None) -> ModelVersion:
     """Train on ``data`` (what ``training_data()`` returns); ``trained()`` is
     called after each of the ``models_to_train(folds)`` models (a progress bar)."""
+    # scikit-learn comes with training, not with this module: the admin
+    # imports it to tell whether training is due (tests/web/test_footprint.py).
+    from .classify.model import ClauseClassifier
+    from .classify.validation import cross_validate
+
     texts, labels, seed_count, curated_count = data
 
     def train(texts, labels):

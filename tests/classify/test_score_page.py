@@ -11,8 +11,10 @@ from ingest.categorize import get_classifier
 from ingest.classify.data import labels_digest, load_labeled
 from ingest.classify.model import ClauseClassifier
 from ingest.classify.validation import cross_validate
+from ingest.drafts import ClauseDraft, DocumentDraft, RegionRef
 from ingest.models import ModelVersion
-from policybase.catalog.models import Category
+from ingest.training import training_data
+from policybase.catalog.models import Category, Clause
 
 TSV = Path(__file__).resolve().parents[2] / "data" / "labeled_clauses.tsv"
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -140,3 +142,31 @@ def test_the_model_in_use_is_always_recorded(admin_client, settings, tmp_path, s
     assert get_classifier() is not loaded
     unknown = ModelVersion.objects.get()
     assert (unknown.seed_samples, unknown.data_digest) == (600, "")
+
+
+def test_the_list_says_whether_the_curators_corrections_are_learnt(admin_client, store_drafts):
+    store_drafts(
+        [
+            DocumentDraft(
+                source="rules.txt",
+                title="某市数据条例",
+                region=RegionRef("province", "浙江省"),
+                clauses=[ClauseDraft("各区应当建立首席数据官制度。", "第一条", [], 6, 0.4)],
+            )
+        ]
+    )
+    texts, labels, seed_count, _ = training_data()
+    ModelVersion.objects.create(
+        file_name="classifier.joblib",
+        seed_samples=seed_count,
+        curated_samples=0,
+        data_digest=labels_digest(texts, labels),
+    )
+    assert (
+        "在用模型已学过当前的种子数据和全部 0 条审核员修正"
+        in admin_client.get(LIST).content.decode()
+    )
+
+    Clause.objects.update(category_id=0, category_source=Clause.CategorySource.CURATOR)
+    html = admin_client.get(LIST).content.decode()
+    assert "审核员修正的类别（共 1 条）有在用模型尚未学到的" in html
