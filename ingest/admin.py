@@ -256,11 +256,14 @@ class ModelVersionAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         # Whether the curators' corrections are in the model yet: they ask.
         texts, labels, _, curated_count = training_data()
-        if retraining_due(texts, labels):
+        current = ModelVersion.in_use()
+        retraining = "每晚 03:30 的定时任务“重新训练分类模型”会重新训练，也可以立即运行 python manage.py train。"
+        if current is None or not current.data_digest:
+            messages.warning(request, f"在用模型没有记下它学过哪些数据：{retraining}")
+        elif retraining_due(texts, labels):
             messages.warning(
                 request,
-                f"审核员修正的类别（共 {curated_count} 条）有在用模型尚未学到的：每晚 03:30 的定时任务"
-                "“重新训练分类模型”会重新训练，也可以立即运行 python manage.py train。",
+                f"种子数据或审核员修正的类别（现有 {curated_count} 条修正）与在用模型学过的不同：{retraining}",
             )
         else:
             messages.info(

@@ -155,6 +155,7 @@ def test_the_list_says_whether_the_curators_corrections_are_learnt(admin_client,
             )
         ]
     )
+    assert "在用模型没有记下它学过哪些数据" in admin_client.get(LIST).content.decode()
     texts, labels, seed_count, _ = training_data()
     ModelVersion.objects.create(
         file_name="classifier.joblib",
@@ -169,4 +170,4 @@ def test_the_list_says_whether_the_curators_corrections_are_learnt(admin_client,
 
     Clause.objects.update(category_id=0, category_source=Clause.CategorySource.CURATOR)
     html = admin_client.get(LIST).content.decode()
-    assert "审核员修正的类别（共 1 条）有在用模型尚未学到的" in html
+    assert "种子数据或审核员修正的类别（现有 1 条修正）与在用模型学过的不同" in html
