@@ -8,7 +8,11 @@ import json
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
+from sklearn.model_selection import train_test_split
 
+from ingest.classify.data import load_labeled
+from ingest.classify.model import ClauseClassifier
 from ingest.parse import parse_path
 
 from ..conftest import seed_path
@@ -128,6 +132,52 @@ def test_jobs_running_side_by_side_leave_every_clause_in_the_index(inbox_run):
         pause=1,
     )
     assert drift["expected"] == drift["indexed"] == visible_clauses(stack)
+
+
+# Written here, so that no copy of it is in the base already.
+RULES = """某市公共数据开放管理办法
+
+第一条 为规范公共数据开放，制定本办法。
+
+第二条 对开放数据开发应用成效显著的企业，给予最高100万元奖励。
+
+第三条 市大数据主管部门应当组织开展数据开放培训，提升工作人员数据素养。
+
+第四条 鼓励金融机构为数据开发企业提供信贷支持。
+
+第五条 本办法自发布之日起施行。
+"""
+
+
+def test_a_running_worker_classifies_with_the_model_written_after_it_started(
+    inbox_run, classifier_file
+):
+    """`manage.py train` in another process (or the nightly task in another
+    worker) replaces the model file; a worker that loaded the old one at its
+    first job uses the new one for its next. Here the new model is a small
+    one trained on labels shifted by one category, so its answers differ."""
+    stack = inbox_run
+    texts, labels = load_labeled(settings.SEED_CLAUSES)
+    texts, _, labels, _ = train_test_split(
+        texts, labels, train_size=700, stratify=labels, random_state=0
+    )
+    shifted = ClauseClassifier.train(texts, [(label + 1) % 14 for label in labels])
+    shifted.save(stack.data_dir / "classifier.joblib")
+
+    drop(stack, {"rules.txt": RULES.encode()})
+    wait_until(lambda: settled(stack, ["rules.txt"]), 120, "the rules to be ingested")
+    stored = stack.sql(
+        "SELECT c.text, c.path, c.category_id FROM catalog_clause c"
+        " JOIN catalog_document d ON d.id = c.document_id"
+        " WHERE d.title = '某市公共数据开放管理办法' ORDER BY c.\"order\""
+    )
+    assert len(stored) == 5
+    clause_texts = [text for text, _, _ in stored]
+    paths = [" ".join(path) for _, path, _ in stored]
+    expected = [p.category for p in shifted.predict(clause_texts, paths)]
+    assert [category for _, _, category in stored] == expected
+    original = ClauseClassifier.load(classifier_file)
+    assert expected != [p.category for p in original.predict(clause_texts, paths)]
 
 
 def api_count(stack, query: str) -> int:
