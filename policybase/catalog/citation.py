@@ -27,6 +27,9 @@ def locator(path: list[str], number: str) -> str:
 
 
 def citation(title: str, doc_number: str, path: list[str], number: str) -> str:
+    # A title inside 《》 marks its own titles with 〈〉 (GB/T 15834):
+    # 《关于印发〈数据安全管理办法〉的通知》.
+    title = title.replace("《", "〈").replace("》", "〉")
     where = f"（{doc_number}）" if doc_number else ""
     return f"《{title}》{where}{locator(path, number)}"
 

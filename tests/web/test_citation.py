@@ -35,3 +35,10 @@ def test_citation_names_the_title_and_the_document_number_when_there_is_one():
     assert citation("济南市公共数据授权运营实施细则", "", [], "第二条") == (
         "《济南市公共数据授权运营实施细则》第二条"
     )
+
+
+def test_a_title_that_names_a_title_marks_it_with_single_angle_brackets():
+    assert (
+        citation("关于印发《公共数据授权运营管理办法》的通知", "浙政办发〔2024〕1号", [], "第一条")
+        == "《关于印发〈公共数据授权运营管理办法〉的通知》（浙政办发〔2024〕1号）第一条"
+    )
