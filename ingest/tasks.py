@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from .jobs import TRANSIENT_ERRORS, run_ingest_job
+from .training import retraining_due, train_and_install, training_data
 
 
 # A worker killed mid-job leaves its task to be handed out again (acks_late,
@@ -66,9 +67,5 @@ def retrain_classifier(folds=5):
     """The nightly retraining: a new model only when curators have corrected
     categories (or an upgrade brought new seed data) since the one in use;
     ``folds`` cross-validates it for the admin's scores (0: not)."""
-    # Imported here: training brings scikit-learn, which the web process
-    # (it imports this module to queue ingest jobs) does without.
-    from .training import retraining_due, train_and_install, training_data
-
     data = training_data()
     return train_and_install(data, folds).pk if retraining_due(*data[:2]) else None
