@@ -13,7 +13,7 @@ from policybase.search.analyzer import fold
 
 from .clean import CELL_SEPARATOR
 from .drafts import ClauseDraft, DocumentDraft
-from .metadata import SIGNED_LINE
+from .metadata import SIGNED_LINE, signatory_lines
 from .metadata.dates import DATE_LINE
 from .metadata.doc_numbers import is_doc_number_line
 
@@ -132,12 +132,21 @@ def split_clauses(draft: DocumentDraft) -> list[ClauseDraft]:
     def current_path() -> list[str]:
         return [headings[lvl] for lvl in LEVELS if lvl in headings]
 
-    for line in restore_breaks(draft.body).split("\n"):
-        line = line.strip()
+    lines = [line.strip() for line in restore_breaks(draft.body).split("\n")]
+    # A signature's organisations, one per line above its date, are no 款 of
+    # the last article.
+    signatories = {
+        i
+        for index, line in enumerate(lines)
+        if DATE_LINE.match(line)
+        for i in signatory_lines(lines, index)
+    }
+    for index, line in enumerate(lines):
         folded = fold(line)
         # Dates, signatures, 文号, addressees and page furniture carry no clause.
         if (
             not line
+            or index in signatories
             or DATE_LINE.match(line)
             or SIGNED_LINE.match(folded)
             or is_doc_number_line(line)

@@ -122,13 +122,17 @@ def signature(lines: list[str]) -> tuple[list[str], dt.date | None]:
         if signed := SIGNED_LINE.match(fold(line)):
             return [line[: signed.end("issuer")].strip()], dates.parse_date(line)
         if dates.DATE_LINE.match(line):
-            names = []
-            for previous in reversed(lines[max(0, index - 40) : index]):
-                if not ORGANISATION.match(fold(previous)):
-                    break
-                names.append(previous)
-            return names[::-1], dates.parse_date(line)
+            return [lines[i] for i in signatory_lines(lines, index)], dates.parse_date(line)
     return [], None
+
+
+def signatory_lines(lines: list[str], date_index: int) -> range:
+    """The organisation names right above the date line at ``date_index``
+    (at most 40: a joint notice of many bodies), one per line."""
+    start = date_index
+    while start > max(0, date_index - 40) and ORGANISATION.match(fold(lines[start - 1].strip())):
+        start -= 1
+    return range(start, date_index)
 
 
 def extract_metadata(

@@ -22,6 +22,19 @@ def test_articles_with_chapters_paragraphs_and_items():
     ]
 
 
+def test_a_signature_of_several_bodies_is_no_paragraph_of_the_last_article():
+    clauses = clauses_of(
+        "第一条 为规范数据处理，制定本办法。\n第二条 本办法自发布之日起施行。\n"
+        "济南市大数据局\n济南市财政局\n2024年3月1日"
+    )
+    assert [(c.number, c.text) for c in clauses] == [
+        ("第一条", "第一条 为规范数据处理，制定本办法。"),
+        ("第二条", "第二条 本办法自发布之日起施行。"),
+    ]
+    # Without the date below it, an organisation's name on its own line is text.
+    assert clauses_of("第一条 本办法由下列机关负责解释：\n济南市大数据局")[-1].number == "第一条第二款"
+
+
 def test_outline_headings_become_paths_of_the_items_below():
     clauses = clauses_of(
         "一、主要任务\n（一）建设算力体系。加快推进算力基础设施建设。\n"
