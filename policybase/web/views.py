@@ -1,5 +1,7 @@
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from policybase.catalog.models import Clause, Document
@@ -8,8 +10,10 @@ from policybase.search.query import all_matching_clauses, search, similar_clause
 
 from . import facets, versions
 from .document import document_context
+from .document_docx import document_docx
 from .exports import EXPORTS
 from .forms import SearchForm
+from .outline import outline
 from .records import clause_record, document_record
 from .version_table import comparison_docx
 
@@ -77,11 +81,23 @@ def page_window(page: int, num_pages: int, around: int = 2) -> list[int | None]:
 @require_GET
 def document_page(request, pk):
     document = get_object_or_404(_documents(request), pk=pk)
+    if request.GET.get("format") == "docx":
+        rows = outline(list(document.clauses.all())).rows
+        page_url = request.build_absolute_uri(document.get_absolute_url())
+        content = document_docx(document, rows, page_url, timezone.localdate())
+        return _docx_attachment(content, f"{document.title[:80]}.docx")
     context = {"document": document, **document_context(document)}
     return render(request, "web/document.html", context)
 
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _docx_attachment(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=DOCX_TYPE)
+    # filename* carries a Chinese title; plain ASCII names stay filename="…".
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 @require_GET
@@ -102,11 +118,7 @@ def version_diff(request, old, new):
     show_all = request.GET.get("all") == "1"
     if request.GET.get("format") == "docx":
         table = comparison_docx(old, new, comparison.shown(show_all))
-        response = HttpResponse(table, content_type=DOCX_TYPE)
-        response["Content-Disposition"] = (
-            f'attachment; filename="policybase-diff-{old.pk}-{new.pk}.docx"'
-        )
-        return response
+        return _docx_attachment(table, f"policybase-diff-{old.pk}-{new.pk}.docx")
     context = {
         "old": old,
         "new": new,

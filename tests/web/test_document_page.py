@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
+from docx import Document as WordDocument
 
 from policybase.catalog.models import Clause, Document
 from policybase.search.indexing import clear_index
@@ -308,3 +309,31 @@ def test_every_clause_offers_its_citation_to_copy(client):
         )
         for quote in plan_quotes
     )
+
+
+def test_a_policy_downloads_alone_as_word_with_its_headings_and_source(client):
+    document = regulation()
+    assert 'href="?format=docx"' in page(client, document)
+    response = client.get(document.get_absolute_url(), {"format": "docx"})
+    assert response.status_code == 200
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    word = WordDocument(io.BytesIO(response.content))
+    paragraphs = [(p.style.name, p.text) for p in word.paragraphs]
+    assert paragraphs[0] == ("Heading 1", "济南市公共数据授权运营实施细则")
+    assert ("Heading 2", "第一章 总则") in paragraphs and ("Heading 2", "第二章 附则") in paragraphs
+    texts = [text for _, text in paragraphs]
+    # An article's number set off by a full-width space, as a printed regulation has it.
+    assert texts[-3:-1] == ["第二章 附则", "第三条\u3000本细则自发布之日起施行。"]
+    metadata = {row.cells[0].text: row.cells[1].text for row in word.tables[0].rows}
+    assert metadata["发文机关"] == "济南市大数据局"
+    assert metadata["发布日期"] == "2024-03-01"
+    assert texts[-1].startswith(
+        f"来源：PolicyBase 数据政策库 http://testserver/documents/{document.pk}/"
+    )
+
+    # A policy of the compilation comes alone, not with the other 120 policies.
+    plan = Document.objects.get(title="“数据要素”三年行动计划(2024-2026年)")
+    word = WordDocument(io.BytesIO(client.get(plan.get_absolute_url(), {"format": "docx"}).content))
+    body = "\n".join(p.text for p in word.paragraphs)
+    assert "落实数据安全法规制度" in body
+    assert "关于加强数据资产管理的指导意见" not in body
