@@ -32,7 +32,9 @@ def test_a_signature_of_several_bodies_is_no_paragraph_of_the_last_article():
         ("第二条", "第二条 本办法自发布之日起施行。"),
     ]
     # Without the date below it, an organisation's name on its own line is text.
-    assert clauses_of("第一条 本办法由下列机关负责解释：\n济南市大数据局")[-1].number == "第一条第二款"
+    assert (
+        clauses_of("第一条 本办法由下列机关负责解释：\n济南市大数据局")[-1].number == "第一条第二款"
+    )
 
 
 def test_outline_headings_become_paths_of_the_items_below():
