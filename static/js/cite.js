@@ -1,4 +1,4 @@
-// The 引用 button beside a clause (document page, search hits) copies 《title》（文号）第八条：text and the
+// The 引用 button beside a clause (document, search, similar, compare pages) copies 《title》（文号）第八条：text and the
 // clause's permalink, for a report. It is hidden in the page and shown here:
 // without JavaScript there is nothing it could do.
 (function () {

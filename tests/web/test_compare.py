@@ -146,6 +146,12 @@ def test_examples_are_the_searchs_first_hits(client, q):
         assert clause_ids(li.find("a", href=True) for li in best) == [
             r["clause_id"] for r in results[:3]
         ]
+        # Each can be quoted from here, its source as the API names it.
+        quotes = [li.select_one("button.cite")["data-quote"] for li in best]
+        assert all(
+            quote.startswith(r["citation"] + "：")
+            for quote, r in zip(quotes, results[:3], strict=True)
+        )
         # Marked in either script: the national plan is in traditional characters.
         assert ("<mark>" in str(best[0])) == bool(q)
         examples = column.select("details.examples li")
