@@ -1,6 +1,7 @@
-// The 引用 button beside a clause (document, search, similar, compare pages) copies 《title》（文号）第八条：text and the
-// clause's permalink, for a report. It is hidden in the page and shown here:
-// without JavaScript there is nothing it could do.
+// The 引用 button beside a clause (document, search, similar and compare
+// pages) copies 《title》（文号）第八条：text and the clause's permalink, for a
+// report. It is hidden in the page and shown here: without JavaScript there is
+// nothing it could do.
 (function () {
   function copy(text) {
     // The Clipboard API exists only on https and localhost; a site served
