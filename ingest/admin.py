@@ -21,8 +21,9 @@ from policybase.catalog.models import Category
 from .classify.charts import confusion_heatmap, reliability_diagram
 from .forms import UploadForm
 from .models import IngestJob, ModelVersion, WebSource
+from .schedule import retraining_time
 from .tasks import fetch_sources
-from .training import retraining_due, training_data
+from .training import training_data
 from .uploads import rerun_failed, submit_uploads
 
 # The headline scores of a version, in the order the page shows them.
@@ -255,20 +256,18 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         # Whether the curators' corrections are in the model yet: they ask.
-        texts, labels, _, curated_count = training_data()
+        data = training_data()
         current = ModelVersion.in_use()
-        retraining = "每晚 03:30 的定时任务“重新训练分类模型”会重新训练，也可以立即运行 python manage.py train。"
-        if current is None or not current.data_digest:
-            messages.warning(request, f"在用模型没有记下它学过哪些数据：{retraining}")
-        elif retraining_due(texts, labels):
-            messages.warning(
-                request,
-                f"种子数据或审核员修正的类别（现有 {curated_count} 条修正）与在用模型学过的不同：{retraining}",
+        if current is not None and current.data_digest == data.digest:
+            messages.info(
+                request, f"在用模型已学过当前的种子数据和全部 {data.curated_count} 条审核员修正。"
             )
         else:
-            messages.info(
-                request, f"在用模型已学过当前的种子数据和全部 {curated_count} 条审核员修正。"
-            )
+            if current is None or not current.data_digest:
+                why = "在用模型没有记下它学过哪些数据"
+            else:
+                why = f"种子数据或审核员修正的类别（现有 {data.curated_count} 条修正）与在用模型学过的不同"
+            messages.warning(request, f"{why}：{_when_retrained()}")
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -286,6 +285,14 @@ class ModelVersionAdmin(admin.ModelAdmin):
             **score_page(version),
         }
         return TemplateResponse(request, "admin/ingest/modelversion/scores.html", context)
+
+
+def _when_retrained() -> str:
+    """What will bring the model up to date, by the schedule as it stands."""
+    when = retraining_time()
+    if when is None:
+        return "定时任务“重新训练分类模型”已停用，请运行 python manage.py train。"
+    return f"定时任务“重新训练分类模型”会在{when} 重新训练，也可以立即运行 python manage.py train。"
 
 
 def score_page(version: ModelVersion) -> dict:

@@ -82,3 +82,23 @@ def _daily(using: str, at: dict):
     return CrontabSchedule.objects.using(using).get_or_create(
         **at, day_of_week="*", day_of_month="*", month_of_year="*", timezone=settings.TIME_ZONE
     )[0]
+
+
+def retraining_time() -> str | None:
+    """When the retraining runs, as the admin has it now (每天 03:30, or the
+    crontab as written when it is not a plain daily time); None when the task
+    is missing or paused."""
+    from django_celery_beat.models import PeriodicTask
+
+    task = (
+        PeriodicTask.objects.filter(task=RETRAIN_CLASSIFIER, enabled=True)
+        .select_related("crontab")
+        .first()
+    )
+    if task is None or task.crontab is None:
+        return None
+    cron = task.crontab
+    daily = (cron.day_of_week, cron.day_of_month, cron.month_of_year) == ("*", "*", "*")
+    if daily and cron.hour.isdigit() and cron.minute.isdigit():
+        return f"每天 {int(cron.hour):02d}:{int(cron.minute):02d}"
+    return f"按计划 {cron}"

@@ -68,4 +68,4 @@ def retrain_classifier(folds=5):
     categories (or an upgrade brought new seed data) since the one in use;
     ``folds`` cross-validates it for the admin's scores (0: not)."""
     data = training_data()
-    return train_and_install(data, folds).pk if retraining_due(*data[:2]) else None
+    return train_and_install(data, folds).pk if retraining_due(data) else None

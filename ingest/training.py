@@ -9,6 +9,8 @@ so the nightly retraining (``train --if-changed``) runs only when curators
 have changed a category, or an upgrade the seed data, since.
 """
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.db import transaction
 
@@ -22,8 +24,19 @@ from .models import ModelVersion
 RELABEL_BATCH = 2000
 
 
-def training_data() -> tuple[list[str], list[int], int, int]:
-    """Texts, labels, and how many came from the seed file and from curators."""
+class TrainingData(NamedTuple):
+    texts: list[str]
+    labels: list[int]
+    seed_count: int  # texts from the seed file
+    curated_count: int  # texts a curator categorised
+
+    @property
+    def digest(self) -> str:
+        return labels_digest(self.texts, self.labels)
+
+
+def training_data() -> TrainingData:
+    """The seed clauses with every curator's category over them."""
     texts, labels = load_labeled(settings.SEED_CLAUSES)
     by_text = dict(zip(texts, labels, strict=True))
     seed_count = len(by_text)
@@ -39,13 +52,13 @@ def training_data() -> tuple[list[str], list[int], int, int]:
         text = text.strip()
         by_text[text] = category
         curated_texts.add(text)
-    return list(by_text), list(by_text.values()), seed_count, len(curated_texts)
+    return TrainingData(list(by_text), list(by_text.values()), seed_count, len(curated_texts))
 
 
-def retraining_due(texts: list[str], labels: list[int]) -> bool:
+def retraining_due(data: TrainingData) -> bool:
     """Whether the model in use learnt from other data than this."""
     current = ModelVersion.in_use()
-    return current is None or current.data_digest != labels_digest(texts, labels)
+    return current is None or current.data_digest != data.digest
 
 
 def models_to_train(folds: int) -> int:
@@ -53,8 +66,8 @@ def models_to_train(folds: int) -> int:
     return folds + 1 if folds > 1 else 1
 
 
-def train_and_install(data, folds: int = 5, trained=lambda: None) -> ModelVersion:
-    """Train on ``data`` (what ``training_data()`` returns); ``trained()`` is
+def train_and_install(data: TrainingData, folds: int = 5, trained=lambda: None) -> ModelVersion:
+    """Train on ``data``; ``trained()`` is
     called after each of the ``models_to_train(folds)`` models (a progress bar)."""
     # scikit-learn comes with training, not with this module: the admin
     # imports it to tell whether training is due (tests/web/test_footprint.py).
@@ -75,7 +88,7 @@ def train_and_install(data, folds: int = 5, trained=lambda: None) -> ModelVersio
         file_name=settings.CLASSIFIER_PATH.name,
         seed_samples=seed_count,
         curated_samples=curated_count,
-        data_digest=labels_digest(texts, labels),
+        data_digest=data.digest,
         scores=scores,
     )
     version.relabelled = relabel_model_clauses()

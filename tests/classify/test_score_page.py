@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from django_celery_beat.models import PeriodicTask
 from sklearn.model_selection import train_test_split
 
 from ingest.categorize import get_classifier
@@ -13,6 +14,7 @@ from ingest.classify.model import ClauseClassifier
 from ingest.classify.validation import cross_validate
 from ingest.drafts import ClauseDraft, DocumentDraft, RegionRef
 from ingest.models import ModelVersion
+from ingest.schedule import RETRAIN_CLASSIFIER
 from ingest.training import training_data
 from policybase.catalog.models import Category, Clause
 
@@ -156,12 +158,12 @@ def test_the_list_says_whether_the_curators_corrections_are_learnt(admin_client,
         ]
     )
     assert "在用模型没有记下它学过哪些数据" in admin_client.get(LIST).content.decode()
-    texts, labels, seed_count, _ = training_data()
+    data = training_data()
     ModelVersion.objects.create(
         file_name="classifier.joblib",
-        seed_samples=seed_count,
+        seed_samples=data.seed_count,
         curated_samples=0,
-        data_digest=labels_digest(texts, labels),
+        data_digest=labels_digest(data.texts, data.labels),
     )
     assert (
         "在用模型已学过当前的种子数据和全部 0 条审核员修正"
@@ -171,3 +173,12 @@ def test_the_list_says_whether_the_curators_corrections_are_learnt(admin_client,
     Clause.objects.update(category_id=0, category_source=Clause.CategorySource.CURATOR)
     html = admin_client.get(LIST).content.decode()
     assert "种子数据或审核员修正的类别（现有 1 条修正）与在用模型学过的不同" in html
+    # When the model will catch up is the schedule's, as the admin has it now.
+    assert "会在每天 03:30 重新训练" in html
+    retrain = PeriodicTask.objects.get(task=RETRAIN_CLASSIFIER)
+    retrain.crontab.hour = "22"
+    retrain.crontab.save()
+    assert "会在每天 22:30 重新训练" in admin_client.get(LIST).content.decode()
+    retrain.enabled = False
+    retrain.save()
+    assert "已停用，请运行 python manage.py train" in admin_client.get(LIST).content.decode()

@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, **options):
         folds = options["folds"]
         data = training_data()
-        if options["if_changed"] and not retraining_due(*data[:2]):
+        if options["if_changed"] and not retraining_due(data):
             self.stdout.write("在用模型已学过当前的种子数据和全部审核员修正，无需重新训练。")
             return
         # Each cross-validation fold and the final model take about half a minute.
