@@ -302,7 +302,12 @@ class Clause(models.Model):
         return citation(document.title, document.doc_number, self.path, self.number)
 
     @property
+    def body(self) -> str:
+        """The text after the number it starts with (第三条本细则… → 本细则…), for
+        a citation or a printed number to stand before."""
+        return self.text.removeprefix(self.number).lstrip() if self.number else self.text
+
+    @property
     def quotation(self) -> str:
         """The citation and the text, without the number the citation now holds."""
-        text = self.text.removeprefix(self.number).lstrip() if self.number else self.text
-        return f"{self.citation}：{text}"
+        return f"{self.citation}：{self.body}"

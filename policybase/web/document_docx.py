@@ -9,9 +9,7 @@ from docx import Document as WordDocument
 from docx.shared import Pt
 
 from .outline import ARTICLE_HEADING, Row
-
-# The heading levels of the page (h2–h4 under the title) in Word's terms.
-TOP_HEADING = 2
+from .records import iso_date
 
 
 def document_docx(document, rows: list[Row], url: str, exported_on) -> bytes:
@@ -24,7 +22,7 @@ def document_docx(document, rows: list[Row], url: str, exported_on) -> bytes:
         name.text, text.text = label, value
     for row in rows:
         for heading in row.headings:
-            word.add_heading(heading.label, level=min(TOP_HEADING + heading.depth, 4))
+            word.add_heading(heading.label, level=heading.level)  # the page's h2–h4
         paragraph = word.add_paragraph()
         if row.nested:
             paragraph.paragraph_format.left_indent = Pt(21)  # two characters
@@ -41,11 +39,10 @@ def document_docx(document, rows: list[Row], url: str, exported_on) -> bytes:
 def _number_and_text(clause) -> tuple[str, str]:
     """第三条 in bold and a full-width space before the text, as printed
     regulations set an article; an item's number (（一）) runs into its text."""
-    number, text = clause.number, clause.text
-    if not number:
-        return "", text
-    text = text.removeprefix(number).lstrip()
-    return (f"{number}\u3000", text) if ARTICLE_HEADING.match(number) else (number, text)
+    number = clause.number
+    if number and ARTICLE_HEADING.match(number):
+        number += "\u3000"
+    return number, clause.body
 
 
 def _metadata(document) -> list[tuple[str, str]]:
@@ -54,16 +51,12 @@ def _metadata(document) -> list[tuple[str, str]]:
         ("发文机关", "、".join(document.issuer_names)),
         ("文号", document.doc_number),
         ("地区", " › ".join(node.name for node in region.lineage()) if region else ""),
-        ("发布日期", _date(document.publish_date)),
-        ("施行日期", _date(document.effective_date)),
-        ("有效期至", _date(document.expiry_date)),
+        ("发布日期", iso_date(document.publish_date)),
+        ("施行日期", iso_date(document.effective_date)),
+        ("有效期至", iso_date(document.expiry_date)),
         ("效力", document.standing_label),
         ("文种", document.doc_type),
         ("状态", "、".join(document.status) or "正式"),
         ("原始文件", document.source_name),
     ]
     return [(label, value or "—") for label, value in fields if value or label != "有效期至"]
-
-
-def _date(day) -> str:
-    return day.isoformat() if day else ""

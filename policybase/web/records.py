@@ -3,7 +3,7 @@
 from policybase.catalog.models import Clause, Document
 
 
-def _iso(date):
+def iso_date(date) -> str | None:
     return date.isoformat() if date else None
 
 
@@ -17,9 +17,9 @@ def document_record(document: Document, with_clauses: bool = True) -> dict:
         "issuers": issuers,
         "doc_number": document.doc_number or None,
         "region": document.region_ref(),
-        "publish_date": _iso(document.publish_date),
-        "effective_date": _iso(document.effective_date),
-        "expiry_date": _iso(document.expiry_date),
+        "publish_date": iso_date(document.publish_date),
+        "effective_date": iso_date(document.effective_date),
+        "expiry_date": iso_date(document.expiry_date),
         "doc_type": document.doc_type or None,
         "status": document.status,
         "has_full_text": document.has_full_text,
@@ -57,8 +57,8 @@ def clause_record(clause: Clause, highlight: str) -> dict:
         "title": document.title,
         "doc_number": document.doc_number or None,
         "region": document.region_ref(),
-        "publish_date": _iso(document.publish_date),
-        "effective_date": _iso(document.effective_date),
+        "publish_date": iso_date(document.publish_date),
+        "effective_date": iso_date(document.effective_date),
         "doc_type": document.doc_type or None,
         "status": document.status,
         "review_state": document.review_state,
@@ -110,8 +110,8 @@ def clause_csv_row(clause: Clause) -> list:
         region["city"] or "",
         region["district"] or "",
         region["level"] or "",
-        _iso(document.publish_date) or "",
-        _iso(document.effective_date) or "",
+        iso_date(document.publish_date) or "",
+        iso_date(document.effective_date) or "",
         document.doc_type,
         "、".join(document.status),
         document.standing or "",
