@@ -194,12 +194,6 @@ class IngestJobAdmin(admin.ModelAdmin):
         return format_html('<ul class="warnings">{}</ul>', items)
 
 
-def newest_first():
-    """Versions, the one in use first: each training run, and a first-use
-    training, writes the model file and then its row."""
-    return ModelVersion.objects.order_by("-created", "-pk")
-
-
 def _score(version: ModelVersion, key: str) -> str:
     value = version.scores.get(key)
     return "—" if value is None else f"{value:.3f}"
@@ -222,7 +216,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
     list_display_links = ["created"]
 
     def get_queryset(self, request):
-        live = newest_first().values("pk")[:1]
+        live = ModelVersion.newest_first().values("pk")[:1]
         return super().get_queryset(request).annotate(live_pk=Subquery(live))
 
     @admin.display(description="在用", boolean=True)
@@ -298,7 +292,7 @@ def _when_retrained() -> str:
 def score_page(version: ModelVersion) -> dict:
     """What the score page shows of ``version``; empty lists without scores."""
     scores = version.scores
-    live = version.pk == newest_first().values_list("pk", flat=True).first()
+    live = version == ModelVersion.in_use()
     if not scores.get("per_category"):
         return {"live": live, "headline": [], "categories": []}
     per_category = {int(key): value for key, value in scores["per_category"].items()}

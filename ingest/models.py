@@ -69,10 +69,15 @@ class ModelVersion(models.Model):
         return f"{created:%Y-%m-%d %H:%M} ({self.seed_samples}+{self.curated_samples})"
 
     @classmethod
+    def newest_first(cls):
+        """Versions, the one in use first: each training run, and a first-use
+        training, writes the model file and then its row."""
+        return cls.objects.order_by("-created", "-pk")
+
+    @classmethod
     def in_use(cls):
-        """The version of the model file in the data dir (None before any):
-        each training writes the file, then its row."""
-        return cls.objects.order_by("-created", "-pk").first()
+        """The version of the model file in the data dir (None before any)."""
+        return cls.newest_first().first()
 
 
 def validate_pattern(value: str) -> None:
