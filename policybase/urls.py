@@ -13,6 +13,7 @@ urlpatterns = [
     path("documents/<int:pk>/source", views.document_source, name="document-source"),
     path("documents/<int:old>/diff/<int:new>/", views.version_diff, name="document-diff"),
     path("clauses/<int:pk>/similar/", views.similar_page, name="similar-clauses"),
+    path("excerpts/", views.excerpts_page, name="excerpts"),
     path("feed/", SearchFeed(), name="search-feed"),
     path("stats/", statistics_page, name="statistics"),
     path("compare/", compare_page, name="compare"),

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .citation import citation
+from .citation import citation, locator
 
 
 class Region(models.Model):
@@ -300,6 +300,11 @@ class Clause(models.Model):
         """Where a report says the clause comes from: 《title》（文号）第八条第（四）项."""
         document = self.document
         return citation(document.title, document.doc_number, self.path, self.number)
+
+    @property
+    def locator(self) -> str:
+        """Where the clause sits in its document: 第八条第（四）项, 第二部分第（一）项."""
+        return locator(self.path, self.number)
 
     @property
     def body(self) -> str:

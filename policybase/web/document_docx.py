@@ -17,7 +17,7 @@ def document_docx(document, rows: list[Row], url: str, exported_on) -> bytes:
     word.add_heading(document.title, level=1)
     table = word.add_table(rows=0, cols=2)
     table.style = "Table Grid"
-    for label, value in _metadata(document):
+    for label, value in metadata(document):
         name, text = table.add_row().cells
         name.text, text.text = label, value
     for row in rows:
@@ -45,7 +45,9 @@ def _number_and_text(clause) -> tuple[str, str]:
     return number, clause.body
 
 
-def _metadata(document) -> list[tuple[str, str]]:
+def metadata(document) -> list[tuple[str, str]]:
+    """The document's fields as (label, value), "—" where unknown; 有效期至
+    only when the text gives one."""
     region = document.region
     fields = [
         ("发文机关", "、".join(document.issuer_names)),

@@ -8,7 +8,7 @@ from policybase.catalog.models import Clause, Document
 from policybase.search.highlight import highlight
 from policybase.search.query import all_matching_clauses, search, similar_clauses
 
-from . import facets, versions
+from . import excerpts, facets, versions
 from .document import document_context
 from .document_docx import document_docx
 from .exports import EXPORTS
@@ -150,6 +150,38 @@ def similar_page(request, pk):
         )
     context = {"clause": clause, "hits": hits, "terms": marked}
     return render(request, "web/similar.html", context)
+
+
+@require_GET
+def excerpts_page(request):
+    context = {"max_excerpts": excerpts.MAX_EXCERPTS}
+    try:
+        ids = excerpts.parse_ids(request.GET.get("ids", ""))
+    except ValueError as error:
+        return render(request, "web/excerpts.html", {**context, "error": error}, status=400)
+    context["truncated"] = len(ids) > excerpts.MAX_EXCERPTS
+    ids = ids[: excerpts.MAX_EXCERPTS]
+    clauses = (
+        Clause.objects.filter(pk__in=ids, document__in=_documents(request))
+        .select_related("document__region__parent__parent", "category")
+        .prefetch_related("document__issuers")
+    )
+    groups = excerpts.by_document(clauses, ids)
+    kind = request.GET.get("format")
+    if kind == "docx":
+        page_url = request.build_absolute_uri(f"{request.path}?ids={excerpts.ids_param(ids)}")
+        content = excerpts.excerpts_docx(groups, page_url, timezone.localdate())
+        return _docx_attachment(content, f"政策条文摘编-{timezone.localdate():%Y%m%d}.docx")
+    if export := EXPORTS.get(kind):
+        return export(clause for group in groups for clause in group.clauses)
+    found = sum(len(group.items) for group in groups)
+    context.update(
+        groups=groups,
+        found=found,
+        missing=len(ids) - found,
+        ids=excerpts.ids_param(ids),
+    )
+    return render(request, "web/excerpts.html", context)
 
 
 @require_GET

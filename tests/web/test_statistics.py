@@ -216,13 +216,14 @@ def test_chart_library_is_vendored_served_and_loaded_by_the_page(db, client):
     soup = BeautifulSoup(page(client).content, "html.parser")
     scripts = [tag["src"] for tag in soup.find_all("script", src=True)]
     assert [urlsplit(src).path for src in scripts] == [
+        "/static/js/excerpts.js",  # every page's: the header's 摘编 count
         "/static/vendor/chartjs/chart.umd.min.js",
         "/static/js/statistics.js",
     ]
-    library = static_body(client, scripts[0])
+    library = static_body(client, scripts[1])
     assert library.startswith(b"/*!\n * Chart.js v4.")
     assert b"sourceMappingURL" not in library  # the map is not vendored
-    assert b"stats-data" in static_body(client, scripts[1])
+    assert b"stats-data" in static_body(client, scripts[2])
     assert static_body(client, "/static/vendor/chartjs/LICENSE.md").startswith(b"The MIT License")
     assert soup.find("nav").find("a", string="统计")["href"] == "/stats/"
 
