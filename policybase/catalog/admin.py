@@ -17,7 +17,7 @@ from ingest.metadata import STATUS_WORDS
 from ingest.metadata.issuers import canonical_issuer
 
 from . import curation
-from .models import Category, Clause, Document, Issuer, Region
+from .models import Category, Clause, Document, Issuer, PolicyAlias, Region
 from .review import CLAUSE_QUEUE, DOCUMENT_QUEUES, other_copies
 
 
@@ -473,6 +473,12 @@ class IssuerForm(forms.ModelForm):
 class IssuerAdmin(CuratedHistoryAdmin):
     form = IssuerForm
     search_fields = ["name"]
+
+
+@admin.register(PolicyAlias)
+class PolicyAliasAdmin(admin.ModelAdmin):
+    list_display = ["name", "title"]
+    search_fields = ["name", "title"]
 
 
 @admin.register(Category)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -75,6 +76,35 @@ class Issuer(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class PolicyAlias(models.Model):
+    """A name analysts use for a policy that shares no words with its title
+    (数据二十条 for 关于构建数据基础制度更好发挥数据要素作用的意见): a search for
+    the name also searches the title, as a phrase."""
+
+    name = models.CharField(
+        "简称",
+        max_length=64,
+        unique=True,
+        validators=[
+            RegexValidator(r"^\S+$", "简称不能含空格：检索词以空格分隔，带空格的简称永远匹配不上。")
+        ],
+    )
+    title = models.CharField(
+        "全称",
+        max_length=255,
+        validators=[RegexValidator(r'^[^"]+$', "全称不能含英文双引号。")],
+        help_text="检索简称时按短语一并检索：正文中提到它的条款，以及标题含它的文件。"
+        "可写通用的短标题（如“数据安全法”），以同时匹配“中华人民共和国数据安全法”。",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政策简称"
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} → {self.title}"
 
 
 class Category(models.Model):

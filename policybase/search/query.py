@@ -8,6 +8,7 @@ phrase, and a document number (文号) finds its document.
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import F
@@ -20,6 +21,7 @@ from policybase.catalog.models import (
     LAPSED_VALIDITY,
     Clause,
     Document,
+    PolicyAlias,
     Standing,
 )
 
@@ -52,6 +54,8 @@ WHOOSH_QUOTE_BREAKERS = re.compile(r'["\\]')
 class Term:
     text: str
     phrase: bool = False
+    # A policy's title a short name stands for: found in titles as well as text.
+    in_titles: bool = False
 
     @property
     def is_doc_number(self) -> bool:
@@ -75,8 +79,11 @@ class ParsedQuery:
         return [term for group in self.groups for term in group]
 
 
-def parse_query(query: str) -> ParsedQuery:
+def parse_query(query: str, aliases: Mapping[str, str] | None = None) -> ParsedQuery:
+    """``aliases`` maps the names analysts use for policies (数据二十条) to
+    their titles; a word that is such a name also searches the title."""
     parsed = ParsedQuery()
+    titles = {fold(name): title for name, title in (aliases or {}).items()}
     join_next = exclude_next = False
     for token in QUERY_TOKEN.findall(query or ""):
         if token == "OR":
@@ -100,19 +107,28 @@ def parse_query(query: str) -> ParsedQuery:
             continue
         if phrase and not body.endswith('"'):
             parsed.notes.append(f"引号未闭合，已按短语“{text}”检索。")
-        term = Term(text, phrase)
+        terms = [Term(text, phrase)]
+        if title := titles.get(fold(text)):
+            terms.append(Term(title, phrase=True, in_titles=True))
+            done = "排除" if negative else "检索"
+            parsed.notes.append(f"“{text}”即《{title}》：已一并{done}提到它的条款和这份文件。")
         if negative:
-            parsed.excluded.append(term)
+            parsed.excluded.extend(terms)
         elif join_next:
-            parsed.groups[-1].append(term)
+            parsed.groups[-1].extend(terms)
         else:
-            parsed.groups.append([term])
+            parsed.groups.append(terms)
         join_next = exclude_next = False
     if join_next:
         parsed.notes.append("“OR”后面没有检索词，已忽略。")
     if parsed.excluded and not parsed.groups:
         parsed.notes.append("只有排除词：显示不含这些词的全部条款。")
     return parsed
+
+
+def read_query(query: str) -> ParsedQuery:
+    """``parse_query`` with the policy short names curators keep in the admin."""
+    return parse_query(query, dict(PolicyAlias.objects.values_list("name", "title")))
 
 
 def to_whoosh(parsed: ParsedQuery, scope: str = "text") -> str:
@@ -122,6 +138,8 @@ def to_whoosh(parsed: ParsedQuery, scope: str = "text") -> str:
         quoted = '"' + WHOOSH_QUOTE_BREAKERS.sub(" ", term.text) + '"'
         if term.is_doc_number:
             return f"doc_number:{quoted}"
+        if term.in_titles and scope != "title":
+            return f"({scope}:{quoted} OR title:{quoted})"
         return f"{scope}:{quoted}"
 
     parts = ["(" + " OR ".join(map(clause_of, group)) + ")" for group in parsed.groups]
@@ -267,7 +285,7 @@ def search(
     sort: str = "relevance",
     by_document: bool = False,
 ) -> SearchPage:
-    parsed = parse_query(query)
+    parsed = read_query(query)
     sqs = build_queryset(parsed, filters, scope, sort)
     facet_names = (*FACETS, "document") if by_document else FACETS
     for name in facet_names:
@@ -368,7 +386,7 @@ def all_matching_clauses(
     query: str, filters: Filters, scope: str = "text", sort: str = "relevance", batch: int = 500
 ):
     """Every matching clause, in result order, loaded in batches (for export)."""
-    sqs = build_queryset(parse_query(query), filters, scope, sort)
+    sqs = build_queryset(read_query(query), filters, scope, sort)
     total = sqs.count()
     for start in range(0, total, batch):
         yield from load_clauses([int(hit.pk) for hit in sqs[start : start + batch]])

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from policybase.catalog.models import Category, Region
 from policybase.search.highlight import highlight
-from policybase.search.query import Filters, Hit, build_queryset, load_clauses, parse_query
+from policybase.search.query import Filters, Hit, build_queryset, load_clauses, read_query
 
 # The name that stands for documents of national level (their Region row is 全国).
 NATIONAL = "国家"
@@ -152,7 +152,7 @@ def close_names(name: str, limit: int = 5) -> list[str]:
 def compare(query: str, names: list[str]) -> Comparison:
     """Compare the regions called ``names`` (each known to ``find_region``) on
     the clauses ``query`` finds; an empty query compares all their clauses."""
-    parsed = parse_query(query)
+    parsed = read_query(query)
     needles = [word for term in parsed.positive_terms for word in term.text.split()]
     categories = list(Category.objects.all())
     columns = []

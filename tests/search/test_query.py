@@ -61,3 +61,30 @@ def test_what_the_parser_sets_aside_is_noted():
     assert "引号" in parse_query('"数据 安全').notes[0]
     assert parse_query("-草案").notes == ["只有排除词：显示不含这些词的全部条款。"]
     assert not parse_query('数据 "个人 信息" -草案').notes
+
+
+ALIASES = {"数据二十条": "关于构建数据基础制度更好发挥数据要素作用的意见"}
+TWENTY = Term("关于构建数据基础制度更好发挥数据要素作用的意见", phrase=True, in_titles=True)
+
+
+def test_a_policy_s_short_name_also_searches_its_title_in_text_and_titles():
+    parsed = parse_query("數據二十條 安全", ALIASES)  # traditional, folded to the name
+    assert parsed.groups == [[Term("數據二十條"), TWENTY], [Term("安全")]]
+    assert to_whoosh(parsed) == (
+        '(text:"數據二十條" OR (text:"关于构建数据基础制度更好发挥数据要素作用的意见"'
+        ' OR title:"关于构建数据基础制度更好发挥数据要素作用的意见")) AND (text:"安全")'
+    )
+    assert to_whoosh(parse_query("数据二十条", ALIASES), scope="title") == (
+        '(title:"数据二十条" OR title:"关于构建数据基础制度更好发挥数据要素作用的意见")'
+    )
+    assert parsed.notes == [
+        "“數據二十條”即《关于构建数据基础制度更好发挥数据要素作用的意见》：已一并检索提到它的条款和这份文件。"
+    ]
+
+
+def test_an_excluded_short_name_excludes_its_title_and_a_longer_word_is_no_name():
+    parsed = parse_query("数据 -数据二十条", ALIASES)
+    assert parsed.excluded == [Term("数据二十条"), TWENTY]
+    assert "已一并排除" in parsed.notes[0]
+    assert parse_query("数据二十条的", ALIASES).groups == [[Term("数据二十条的")]]
+    assert parse_query("数据二十条").groups == [[Term("数据二十条")]]  # no names known
