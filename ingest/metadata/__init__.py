@@ -61,6 +61,13 @@ INTERPRETER = re.compile(
 # Only national bodies write to every province: "各省、自治区、直辖市…", "国务院各部委、各直属机构".
 NATIONAL_ADDRESSEES = re.compile(r"各省、自治区、直辖市|国务院各部委")
 NATIONAL_ADDRESSEES_REACH = 400
+# 中共中央 国务院关于…, 中共浙江省委办公厅 浙江省人民政府办公厅关于…: the party
+# committee and the government issue jointly; the space the title prints
+# between them goes with the PDF's other spaces inside Chinese text.
+PARTY_AND_GOVERNMENT = re.compile(
+    r"^(?P<party>中共中央(?:办公厅)?|中共[\u4e00-\u9fff]{2,12}?委(?:办公厅|办公室)?)\s*"
+    r"(?P<government>国务院(?:办公厅)?|[\u4e00-\u9fff]{2,12}?人民政府(?:办公厅|办公室)?)$"
+)
 # A short organisation name, as signatures print it: 国家数据局, 中央网信办, 杭州市人民政府办公厅
 ORGANISATION_NAME = (
     r"[\u4e00-\u9fff（）()]{2,30}?(?:局|部|委|办|厅|院|行|会|府|室|中心|署|委员会|政府)"
@@ -109,9 +116,17 @@ def published_title(title: str) -> str:
     return title[match.start("title") : match.end("title")].strip()
 
 
-def issuer_from_title(title: str) -> str | None:
+def issuers_from_title(title: str) -> list[str]:
+    """The issuers a title names before 关于: one, or a party committee and a
+    government issuing jointly (中共中央 国务院关于…)."""
     match = ISSUER_PREFIX.match(title.strip())
-    return match.group("issuer") if match else None
+    if not match:
+        return []
+    issuer = match.group("issuer").strip()
+    if joint := PARTY_AND_GOVERNMENT.match(fold(issuer)):
+        # fold keeps one character for one, so the spans cut the original.
+        return [issuer[joint.start(part) : joint.end(part)] for part in ("party", "government")]
+    return [issuer]
 
 
 def signature(lines: list[str]) -> tuple[list[str], dt.date | None]:
@@ -160,8 +175,8 @@ def extract_metadata(
     if not draft.issuers:
         named = ISSUER_LIST.split(fields.get("issuer", "").strip())
         draft.issuers = [name for name in named if ORGANISATION.match(fold(name))]
-    if not draft.issuers and (issuer := issuer_from_title(raw_title)):
-        draft.issuers = [issuer]
+    if not draft.issuers:
+        draft.issuers = issuers_from_title(raw_title)
     if not draft.issuers and (interpreter := INTERPRETER.search(draft.body)):
         draft.issuers = interpreter.group("issuer").split("、")
     # A newsletter's （来源：北京市人民政府） names the issuer when it is an organisation.

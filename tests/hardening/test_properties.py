@@ -25,7 +25,7 @@ from ingest.drafts import RawText, UnreadableSource
 from ingest.metadata import (
     doc_type_of,
     extract_metadata,
-    issuer_from_title,
+    issuers_from_title,
     published_title,
     signature,
     status_of,
@@ -138,7 +138,7 @@ def test_splitter_clause_parser_and_metadata_never_raise(text):
     parse_date(text), effective_date(text), expiry_date(text)
     find_doc_number(lines), normalize_doc_number(text)
     detect_region(text, text[::-1])
-    doc_type_of(text), status_of(text), published_title(text), issuer_from_title(text)
+    doc_type_of(text), status_of(text), published_title(text), issuers_from_title(text)
     signature(lines)
 
 

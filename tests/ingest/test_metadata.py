@@ -1,5 +1,7 @@
 import datetime as dt
 
+import pytest
+
 from ingest.drafts import DocumentDraft
 from ingest.metadata import doc_type_of, extract_metadata, published_title, status_of
 from ingest.metadata.dates import effective_date, expiry_date, parse_date
@@ -78,3 +80,38 @@ def test_an_issuer_is_stored_once_under_its_full_simplified_name():
         "国家互联网信息办公室",
         "发改委",
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "issuers", "level"),
+    [
+        # The space the title prints between the two is gone after cleaning.
+        (
+            "中共中央国务院关于构建数据基础制度更好发挥数据要素作用的意见",
+            ["中共中央", "国务院"],
+            "national",
+        ),
+        (
+            "中共中央办公厅 国务院办公厅关于加快公共数据资源开发利用的意见",
+            ["中共中央办公厅", "国务院办公厅"],
+            "national",
+        ),
+        (
+            "中共浙江省委办公厅浙江省人民政府办公厅关于加快数据要素市场化配置的实施意见",
+            ["中共浙江省委办公厅", "浙江省人民政府办公厅"],
+            "province",
+        ),
+        ("中共中央关于全面深化改革若干重大问题的决定", ["中共中央"], "national"),
+        (
+            "杭州市人民政府办公厅关于加快推进人工智能产业创新发展的实施意见",
+            ["杭州市人民政府办公厅"],
+            "city",
+        ),
+    ],
+)
+def test_a_party_committee_and_a_government_issuing_jointly_are_two_issuers(title, issuers, level):
+    draft = extract_metadata(
+        DocumentDraft(source="x", title=title, body="为推进工作，制定本意见。")
+    )
+    assert draft.issuers == issuers
+    assert draft.region.level == level
