@@ -2,8 +2,10 @@
 
 from urllib.parse import urlencode
 
-from policybase.catalog.models import Document, Region
+from ingest.metadata import TRAILING_BRACKETS
+from policybase.catalog.models import Document, PolicyAlias, Region
 from policybase.catalog.review import other_copies
+from policybase.search.analyzer import fold
 
 from .outline import category_mix, outline
 from .related import cited_policies, citing_documents, related_documents
@@ -23,6 +25,13 @@ def region_links(region: Region | None) -> list[tuple[str, str]]:
     return links
 
 
+def short_names(title: str, aliases: dict[str, str]) -> list[str]:
+    """The names (简称) whose title this title ends with, brackets aside:
+    数安法 for 中华人民共和国数据安全法, not for 数据安全法实施条例."""
+    title = fold(TRAILING_BRACKETS.sub("", title))
+    return [name for name, full in aliases.items() if title.endswith(fold(full))]
+
+
 def document_context(document: Document) -> dict:
     clauses = list(document.clauses.all())
     page_outline = outline(clauses)
@@ -33,6 +42,9 @@ def document_context(document: Document) -> dict:
         "category_mix": by_category,
         "group_mix": by_group,
         "region_links": region_links(document.region),
+        "short_names": short_names(
+            document.title, dict(PolicyAlias.objects.values_list("name", "title"))
+        ),
         "citations": cited_policies(document, clauses),
         "cited_by": citing_documents(document),
         "related": related_documents(document),

@@ -5,7 +5,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
-from policybase.catalog.models import PolicyAlias
+from policybase.catalog.models import Document, PolicyAlias
+from policybase.web.document import short_names
 
 from .conftest import api
 
@@ -48,6 +49,16 @@ def test_a_short_name_finds_the_clauses_citing_the_policy_and_the_policy(client,
     assert found["notes"] == [f"“数据二十条”即《{TITLE}》：已一并检索提到它的条款和这份文件。"]
     # With another word, both must match as ever.
     assert api(client, q="数据二十条 确权授权")["count"] == 1
+    # The policy's page names it by its short names, each a search.
+    page = client.get(Document.objects.get(title__endswith=TITLE).get_absolute_url())
+    assert '<th>简称</th><td><a href="/?q=%E6%95%B0%E6%8D%AE20%E6%9D%A1"' in page.content.decode()
+
+
+def test_a_short_name_belongs_to_the_titles_that_end_with_its_title():
+    aliases = {"数安法": "数据安全法", "网安法": "网络安全法"}
+    assert short_names("中华人民共和国數據安全法", aliases) == ["数安法"]
+    assert short_names("网络安全法（2016年）", aliases) == ["网安法"]
+    assert short_names("网络安全法实施条例", aliases) == []
 
 
 def test_curators_keep_the_list_and_a_name_with_a_space_is_refused(client, db):
