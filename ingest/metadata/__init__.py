@@ -72,7 +72,8 @@ PARTY_AND_GOVERNMENT = re.compile(
 ORGANISATION_NAME = (
     r"[\u4e00-\u9fff（）()]{2,30}?(?:局|部|委|办|厅|院|行|会|府|室|中心|署|委员会|政府)"
 )
-ORGANISATION = re.compile(rf"^{ORGANISATION_NAME}$")
+# 中共中央 signs without the suffix every other organisation has.
+ORGANISATION = re.compile(rf"^(?:中共中央|{ORGANISATION_NAME})$")
 # The labelled fields of a government web page (gov.cn's table of 索引号, 发文机关,
 # 成文日期, 发文字号, 发布日期) and what they give. A site's posting time
 # (发布时间：2024-03-18 10:32) is not among them: it dates the page, not the policy.

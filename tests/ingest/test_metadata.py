@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from ingest.drafts import DocumentDraft
-from ingest.metadata import doc_type_of, extract_metadata, published_title, status_of
+from ingest.metadata import doc_type_of, extract_metadata, published_title, signature, status_of
 from ingest.metadata.dates import effective_date, expiry_date, parse_date
 from ingest.metadata.doc_numbers import find_doc_number, normalize_doc_number
 from ingest.metadata.issuers import canonical_issuers
@@ -115,3 +115,8 @@ def test_a_party_committee_and_a_government_issuing_jointly_are_two_issuers(titl
     )
     assert draft.issuers == issuers
     assert draft.region.level == level
+
+
+def test_the_party_centre_signs_beside_the_state_council():
+    lines = ["本意见自印发之日起施行。", "中共中央", "国务院", "2022年12月2日"]
+    assert signature(lines) == (["中共中央", "国务院"], dt.date(2022, 12, 2))
