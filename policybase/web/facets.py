@@ -156,3 +156,21 @@ def active_filters(params: QueryDict) -> list[Option]:
         chip = _option(params, f"{label}：{shown}", 0, {key: value}, REGION_BELOW.get(key, ()))
         chips.append(chip)
     return chips
+
+
+def suggestion_links(params: QueryDict, suggestions) -> list[tuple[object, str]]:
+    """Each suggested filter with the query string that applies it and takes
+    its word out of the query."""
+    links = []
+    for suggestion in suggestions:
+        wanted = params.copy()
+        wanted.pop("page", None)
+        for key in REGION_BELOW.get(suggestion.field, ()):
+            wanted.pop(key, None)
+        wanted[suggestion.field] = suggestion.value
+        if suggestion.query:
+            wanted["q"] = suggestion.query
+        else:
+            wanted.pop("q", None)
+        links.append((suggestion, wanted.urlencode()))
+    return links

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from policybase.catalog.models import Clause, Document
 from policybase.search.highlight import highlight
 from policybase.search.query import all_matching_clauses, search, similar_clauses
+from policybase.search.suggest import suggest_filters
 
 from . import excerpts, facets, versions
 from .document import document_context
@@ -56,10 +57,12 @@ def search_page(request):
         form.sort_name,
         form.by_document,
     )
+    suggestions = suggest_filters(form.cleaned_data["q"], form.filters(), form.scope_name)
     context.update(
         results=results,
         facet_groups=facets.facet_groups(request.GET, results.facets),
         active_filters=facets.active_filters(request.GET),
+        suggestions=facets.suggestion_links(request.GET, suggestions),
         page_links=page_window(results.page, results.num_pages),
     )
     return render(request, "web/search.html", context)

@@ -1,0 +1,93 @@
+"""Filters a query's words name. An analyst who types 上海 数据条例 usually
+means the policies of 上海市, whose clauses seldom say 上海; one who types
+条例 means regulations more often than clauses that mention one. The words
+are searched as typed, and the page offers each such filter beside the
+results, with how many clauses it would keep.
+"""
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from ingest.metadata.regions import SUFFIXES
+from policybase.catalog.models import Category, Document, Region
+
+from .analyzer import fold
+from .query import QUERY_TOKEN, Filters, ParsedQuery, Term, build_queryset, read_query
+
+REGION_LEVELS = [Region.Level.PROVINCE, Region.Level.CITY, Region.Level.DISTRICT]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    word: str  # as typed
+    field: str  # the filter parameter: province, city, district, doc_type or category
+    value: str
+    label: str  # 上海市的政策
+    query: str = ""  # the query without the word
+    count: int = 0  # clauses the query without the word keeps under the filter
+
+
+def vocabulary(
+    regions: Iterable[tuple[str, str]],
+    doc_types: Iterable[str],
+    categories: Iterable[tuple[int, str]],
+) -> dict[str, tuple[str, str, str]]:
+    """Folded word → (filter, value, label). Regions come in order of level,
+    so that a short name shared by a province and a city (吉林) is the
+    province's; a region answers to its short name (上海, 杭州) too."""
+    words: dict[str, tuple[str, str, str]] = {}
+    for level, name in regions:
+        for word in (name, SUFFIXES.sub("", name)):
+            if len(word) >= 2:
+                words.setdefault(fold(word), (level, name, f"{name}的政策"))
+    for doc_type in doc_types:
+        words.setdefault(fold(doc_type), ("doc_type", doc_type, f"文种为“{doc_type}”的政策"))
+    for pk, name in categories:
+        words.setdefault(fold(name), ("category", str(pk), f"政策工具为“{name}”的条款"))
+    return words
+
+
+def named_filters(
+    query: str, parsed: ParsedQuery, words: Mapping[str, tuple[str, str, str]], active: Filters
+):
+    """(word, filter, value, label, the query without the word) for each
+    word of ``query`` (parsed) that stands alone (not a phrase, not one of an
+    OR) and names a filter that is not set yet."""
+    found = []
+    for group in parsed.groups:
+        term = group[0]
+        if len(group) > 1 or term.phrase or (named := words.get(fold(term.text))) is None:
+            continue
+        field, value, label = named
+        if getattr(active, field) not in (None, ""):
+            continue
+        found.append((term, field, value, label, _without(query, term)))
+    return found
+
+
+def _without(query: str, term: Term) -> str:
+    tokens = QUERY_TOKEN.findall(query)
+    tokens.remove(term.text)
+    return " ".join(tokens)
+
+
+def suggest_filters(query: str, filters: Filters, scope: str) -> list[Suggestion]:
+    if not query.strip():
+        return []
+    regions = Region.objects.filter(level__in=REGION_LEVELS).values_list("level", "name")
+    words = vocabulary(
+        sorted(regions, key=lambda region: (REGION_LEVELS.index(region[0]), region[1])),
+        Document.objects.exclude(doc_type="").values_list("doc_type", flat=True).distinct(),
+        Category.objects.values_list("pk", "name"),
+    )
+    suggestions = []
+    parsed = read_query(query)
+    for term, field, value, label, rest in named_filters(query, parsed, words, filters):
+        narrowed = dataclasses.replace(
+            filters, **{field: int(value) if field == "category" else value}
+        )
+        count = build_queryset(read_query(rest), narrowed, scope).count()
+        if count:
+            suggestions.append(Suggestion(term.text, field, value, label, rest, count))
+    return suggestions

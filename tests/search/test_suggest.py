@@ -1,0 +1,48 @@
+"""Query words that name a filter (上海, 条例, 金融支持), offered as that filter."""
+
+import pytest
+
+from policybase.search.query import Filters, parse_query
+from policybase.search.suggest import named_filters, vocabulary
+
+WORDS = vocabulary(
+    [("province", "吉林省"), ("province", "上海市"), ("city", "吉林市"), ("city", "杭州市")],
+    ["条例", "办法"],
+    [(7, "金融支持")],
+)
+
+
+def named(query: str, active: Filters | None = None) -> list[tuple[str, str, str, str]]:
+    found = named_filters(query, parse_query(query), WORDS, active or Filters())
+    return [(term.text, field, value, rest) for term, field, value, _, rest in found]
+
+
+def test_regions_by_full_or_short_name_the_province_first():
+    assert named("上海 数据交易") == [("上海", "province", "上海市", "数据交易")]
+    assert named("杭州市 人工智能") == [("杭州市", "city", "杭州市", "人工智能")]
+    assert named("吉林") == [("吉林", "province", "吉林省", "")]
+    assert named("吉林市") == [("吉林市", "city", "吉林市", "")]
+    assert named("上海") == [("上海", "province", "上海市", "")]
+
+
+def test_types_and_instruments_in_either_script():
+    assert named("数据 條例") == [("條例", "doc_type", "条例", "数据")]
+    assert named("金融支持 数据资产") == [("金融支持", "category", "7", "数据资产")]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "-上海 数据",  # excluded
+        '"上海" 数据',  # a phrase is meant as text
+        "上海 OR 北京",  # one of alternatives
+        "上海浦东",  # part of a longer word
+        "数据安全",
+    ],
+)
+def test_words_meant_as_text_name_no_filter(query):
+    assert named(query) == []
+
+
+def test_a_filter_already_set_is_not_offered_again():
+    assert named("上海 条例", Filters(province="北京市")) == [("条例", "doc_type", "条例", "上海")]
