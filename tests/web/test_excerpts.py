@@ -124,3 +124,11 @@ def test_csv_export_has_the_search_export_s_columns_in_the_page_s_order(client, 
     assert rows[0] == CSV_COLUMNS
     assert [int(row[0]) for row in rows[1:]] == [early.pk, late.pk, other.pk]
     assert rows[1][CSV_COLUMNS.index("citation")] == early.citation
+
+
+def test_every_listed_clause_can_be_taken_also_when_grouped_by_document(client, taken):
+    plan, (late, other, early) = taken
+    for group in ("clause", "document"):
+        html = client.get("/", {"q": "創新研發模式", "group": group}).content.decode()
+        clause = plan.clauses.get(text__contains="創新研發模式")
+        assert f'class="excerpt" data-clause="{clause.pk}"' in html, group
