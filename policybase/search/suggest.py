@@ -16,6 +16,8 @@ from .analyzer import fold
 from .query import QUERY_TOKEN, Filters, ParsedQuery, Term, build_queryset, read_query
 
 REGION_LEVELS = [Region.Level.PROVINCE, Region.Level.CITY, Region.Level.DISTRICT]
+# Each offer costs a count; a query of twenty place names gets the first few.
+MAX_SUGGESTIONS = 3
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,9 @@ def suggest_filters(query: str, filters: Filters, scope: str) -> list[Suggestion
         Document.objects.exclude(doc_type="").values_list("doc_type", flat=True).distinct(),
         Category.objects.values_list("pk", "name"),
     )
+    offered = named_filters(query, read_query(query), words, filters)[:MAX_SUGGESTIONS]
     suggestions = []
-    parsed = read_query(query)
-    for term, field, value, label, rest in named_filters(query, parsed, words, filters):
+    for term, field, value, label, rest in offered:
         narrowed = dataclasses.replace(
             filters, **{field: int(value) if field == "category" else value}
         )
