@@ -9,6 +9,7 @@ Start the site on the sample corpus first (`make run`). Saves, each
   document.png    the 「數據要素×」 plan (国数政策〔2023〕11号), its outline beside the text
   statistics.png  the statistics page with its charts drawn
   compare.png     北京市 beside 浙江省 for 数据安全
+  excerpts.png    a 摘编 of clauses taken from the plan and from a search for 数据安全
 """
 
 import argparse
@@ -45,13 +46,28 @@ def document_path(page) -> str:
     return urlsplit(hit.first.get_attribute("href")).path
 
 
+def excerpts_path(page, plan: str) -> str:
+    """Take two of the plan's clauses and two search hits, as an analyst
+    would; the 摘编 page they make."""
+    page.goto(plan)
+    for text in ("創新研發模式", "落實數據安全法規制度"):
+        page.locator("li.clause").filter(has_text=text).first.locator("button.excerpt").click()
+    page.goto("/?" + urlencode({"q": "数据安全"}))
+    hits = page.locator(".hits > .hit").filter(has_not_text="三年行")
+    for n in (0, 3):
+        hits.nth(n).locator("button.excerpt").click()
+    return page.locator("a.excerpts-link").get_attribute("href")
+
+
 def take(page, out: Path) -> None:
+    plan = document_path(page)
     shots = {
         "search.png": "/?" + urlencode({"q": "数据安全"}),
-        "document.png": document_path(page),
+        "document.png": plan,
         "statistics.png": "/stats/",
         "compare.png": "/compare/?"
         + urlencode([("q", "数据安全"), ("region", "北京市"), ("region", "浙江省")]),
+        "excerpts.png": excerpts_path(page, plan),
     }
     for name, path in shots.items():
         page.goto(path)
