@@ -1,6 +1,7 @@
 """Filters a query's words name. An analyst who types 上海 数据条例 usually
 means the policies of 上海市, whose clauses seldom say 上海; one who types
-条例 means regulations more often than clauses that mention one. The words
+工信部 the ministry's policies; one who types 条例 means regulations more
+often than clauses that mention one. The words
 are searched as typed, and the page offers each such filter beside the
 results, with how many clauses it would keep.
 """
@@ -9,8 +10,9 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from ingest.metadata.issuers import FULL_NAMES
 from ingest.metadata.regions import SUFFIXES
-from policybase.catalog.models import Category, Document, Region
+from policybase.catalog.models import Category, Document, Issuer, Region
 
 from .analyzer import fold
 from .query import QUERY_TOKEN, Filters, ParsedQuery, Term, build_queryset, read_query
@@ -23,7 +25,7 @@ MAX_SUGGESTIONS = 3
 @dataclass(frozen=True)
 class Suggestion:
     word: str  # as typed
-    field: str  # the filter parameter: province, city, district, doc_type or category
+    field: str  # the filter parameter: province, city, district, issuer, doc_type or category
     value: str
     label: str  # 上海市的政策
     query: str = ""  # the query without the word
@@ -32,17 +34,25 @@ class Suggestion:
 
 def vocabulary(
     regions: Iterable[tuple[str, str]],
+    issuers: Iterable[str],
     doc_types: Iterable[str],
     categories: Iterable[tuple[int, str]],
 ) -> dict[str, tuple[str, str, str]]:
     """Folded word → (filter, value, label). Regions come in order of level,
     so that a short name shared by a province and a city (吉林) is the
-    province's; a region answers to its short name (上海, 杭州) too."""
+    province's; a region answers to its short name (上海, 杭州) too, an
+    issuer to the short names ingestion expands (工信部)."""
     words: dict[str, tuple[str, str, str]] = {}
     for level, name in regions:
         for word in (name, SUFFIXES.sub("", name)):
             if len(word) >= 2:
                 words.setdefault(fold(word), (level, name, f"{name}的政策"))
+    short_names: dict[str, list[str]] = {}
+    for short, full in FULL_NAMES.items():
+        short_names.setdefault(full, []).append(short)
+    for name in issuers:
+        for word in (name, *short_names.get(name, ())):
+            words.setdefault(fold(word), ("issuer", name, f"{name}发布的政策"))
     for doc_type in doc_types:
         words.setdefault(fold(doc_type), ("doc_type", doc_type, f"文种为“{doc_type}”的政策"))
     for pk, name in categories:
@@ -80,6 +90,7 @@ def suggest_filters(query: str, filters: Filters, scope: str) -> list[Suggestion
     regions = Region.objects.filter(level__in=REGION_LEVELS).values_list("level", "name")
     words = vocabulary(
         sorted(regions, key=lambda region: (REGION_LEVELS.index(region[0]), region[1])),
+        Issuer.objects.values_list("name", flat=True),
         Document.objects.exclude(doc_type="").values_list("doc_type", flat=True).distinct(),
         Category.objects.values_list("pk", "name"),
     )

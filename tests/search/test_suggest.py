@@ -7,6 +7,7 @@ from policybase.search.suggest import named_filters, vocabulary
 
 WORDS = vocabulary(
     [("province", "吉林省"), ("province", "上海市"), ("city", "吉林市"), ("city", "杭州市")],
+    ["工业和信息化部", "上海市经济和信息化委员会"],
     ["条例", "办法"],
     [(7, "金融支持")],
 )
@@ -23,6 +24,13 @@ def test_regions_by_full_or_short_name_the_province_first():
     assert named("吉林") == [("吉林", "province", "吉林省", "")]
     assert named("吉林市") == [("吉林市", "city", "吉林市", "")]
     assert named("上海") == [("上海", "province", "上海市", "")]
+
+
+def test_issuers_by_name_or_by_the_short_name_ingestion_expands():
+    assert named("工信部 数据安全") == [("工信部", "issuer", "工业和信息化部", "数据安全")]
+    assert named("上海市经济和信息化委员会") == [
+        ("上海市经济和信息化委员会", "issuer", "上海市经济和信息化委员会", "")
+    ]
 
 
 def test_types_and_instruments_in_either_script():
