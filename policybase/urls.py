@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document_page, name="document"),
     path("documents/<int:pk>/source", views.document_source, name="document-source"),
     path("documents/<int:old>/diff/<int:new>/", views.version_diff, name="document-diff"),
+    path("documents/compare/", views.instrument_comparison, name="documents-compare"),
     path("clauses/<int:pk>/similar/", views.similar_page, name="similar-clauses"),
     path("excerpts/", views.excerpts_page, name="excerpts"),
     path("feed/", SearchFeed(), name="search-feed"),

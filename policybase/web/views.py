@@ -4,17 +4,17 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from policybase.catalog.models import Clause, Document
+from policybase.catalog.models import Category, Clause, Document
 from policybase.search.highlight import highlight
 from policybase.search.query import all_matching_clauses, search, similar_clauses
 from policybase.search.suggest import suggest_filters
 
-from . import excerpts, facets, versions
+from . import excerpts, facets, instruments, versions
 from .document import document_context
 from .document_docx import document_docx
 from .exports import EXPORTS
 from .forms import SearchForm
-from .outline import outline
+from .outline import category_mix, outline
 from .records import clause_record, document_record
 from .version_table import comparison_docx
 
@@ -155,15 +155,20 @@ def similar_page(request, pk):
     return render(request, "web/similar.html", context)
 
 
+def _requested_ids(request, limit: int) -> tuple[list[int], bool]:
+    """The ids of ``?ids=12,40,7``, at most ``limit``, and whether there were
+    more; a ValueError says which piece is no id."""
+    ids = excerpts.parse_ids(request.GET.get("ids", ""))
+    return ids[:limit], len(ids) > limit
+
+
 @require_GET
 def excerpts_page(request):
     context = {"max_excerpts": excerpts.MAX_EXCERPTS}
     try:
-        ids = excerpts.parse_ids(request.GET.get("ids", ""))
+        ids, context["truncated"] = _requested_ids(request, excerpts.MAX_EXCERPTS)
     except ValueError as error:
         return render(request, "web/excerpts.html", {**context, "error": error}, status=400)
-    context["truncated"] = len(ids) > excerpts.MAX_EXCERPTS
-    ids = ids[: excerpts.MAX_EXCERPTS]
     clauses = (
         Clause.objects.filter(pk__in=ids, document__in=_documents(request))
         .select_related("document__region__parent__parent", "category")
@@ -178,13 +183,53 @@ def excerpts_page(request):
     if export := EXPORTS.get(kind):
         return export(clause for group in groups for clause in group.clauses)
     found = sum(len(group.items) for group in groups)
+    documents = [group.document.pk for group in groups]
     context.update(
         groups=groups,
+        # Two or more policies among them can be compared instrument by instrument.
+        compare_ids=excerpts.ids_param(documents[: instruments.MAX_DOCUMENTS])
+        if len(documents) > 1
+        else "",
+        max_compared=instruments.MAX_DOCUMENTS,
         found=found,
         missing=len(ids) - found,
         ids=excerpts.ids_param(ids),
     )
     return render(request, "web/excerpts.html", context)
+
+
+@require_GET
+def instrument_comparison(request):
+    context = {"max_documents": instruments.MAX_DOCUMENTS}
+    try:
+        ids, context["truncated"] = _requested_ids(request, instruments.MAX_DOCUMENTS)
+    except ValueError as error:
+        return render(request, "web/instruments.html", {**context, "error": error}, status=400)
+    found = _documents(request).in_bulk(ids)
+    documents = [found[pk] for pk in ids if pk in found]
+    rows = instruments.by_instrument(
+        Category.objects.all(), [list(document.clauses.all()) for document in documents]
+    )
+    if request.GET.get("format") == "docx":
+        page_url = request.build_absolute_uri(f"{request.path}?ids={excerpts.ids_param(ids)}")
+        content = instruments.comparison_docx(documents, rows, page_url, timezone.localdate())
+        return _docx_attachment(content, f"政策对照-{timezone.localdate():%Y%m%d}.docx")
+    shown = [document.pk for document in documents]
+    context.update(
+        # Each policy with the query that leaves it out and its mix of the three groups.
+        documents=[
+            (
+                document,
+                excerpts.ids_param(pk for pk in shown if pk != document.pk),
+                category_mix(document.clauses.all())[1],
+            )
+            for document in documents
+        ],
+        rows=rows,
+        missing=len(ids) - len(documents),
+        ids=excerpts.ids_param(shown),
+    )
+    return render(request, "web/instruments.html", context)
 
 
 @require_GET

@@ -337,3 +337,14 @@ def test_a_policy_downloads_alone_as_word_with_its_headings_and_source(client):
     body = "\n".join(p.text for p in word.paragraphs)
     assert "落实数据安全法规制度" in body
     assert "关于加强数据资产管理的指导意见" not in body
+
+
+def test_related_documents_with_text_can_be_compared_instrument_by_instrument(client):
+    compared = 0
+    for document in Document.objects.filter(has_full_text=True):
+        html = section(page(client, document), "related")
+        for other in linked_documents(html):
+            link = f'href="/documents/compare/?ids={document.pk},{other.pk}"'
+            assert (link in html) == other.has_full_text, (document.title, other.title)
+            compared += other.has_full_text
+    assert compared  # the full-text policies of 003 relate to one another

@@ -1,0 +1,85 @@
+"""政策对照: two to four policies side by side, instrument by instrument.
+
+Policies on one subject from different places rarely say the same thing in
+the same words or order, so a clause-by-clause alignment pairs almost
+nothing (the version comparison needs half the characters in common). What
+an analyst compares is what each policy does: which instruments it uses and
+how (资金投入: 北京 gives up to 500万元, 上海 a fund). The classifier's
+category is that alignment.
+"""
+
+import io
+from dataclasses import dataclass
+
+from docx import Document as WordDocument
+from docx.enum.section import WD_ORIENT
+from docx.shared import Pt
+
+# More columns would not fit a screen or a landscape page.
+MAX_DOCUMENTS = 4
+UNCLASSIFIED = "未分类"
+
+
+@dataclass
+class InstrumentRow:
+    label: str  # the category's name, or 未分类
+    group: str  # 供给型 / 环境型 / 需求型, "" for 未分类
+    cells: list[list]  # each document's clauses of the category, in the text's order
+
+    @property
+    def counts(self) -> list[int]:
+        return [len(cell) for cell in self.cells]
+
+
+def by_instrument(categories, documents_clauses: list[list]) -> list[InstrumentRow]:
+    """One row per category (in the taxonomy's order, which keeps the three
+    groups together) that any of the documents uses, then the clauses with
+    no category; each row holds every document's clauses of it."""
+    rows = []
+    for category in [*categories, None]:
+        wanted = category.pk if category is not None else None
+        cells = [
+            [clause for clause in clauses if clause.category_id == wanted]
+            for clauses in documents_clauses
+        ]
+        if any(cells):
+            if category is None:
+                rows.append(InstrumentRow(UNCLASSIFIED, "", cells))
+            else:
+                rows.append(InstrumentRow(category.name, category.get_group_display(), cells))
+    return rows
+
+
+def comparison_docx(documents, rows: list[InstrumentRow], url: str, exported_on) -> bytes:
+    """The comparison as a landscape Word table: a column per policy, a row
+    per instrument, each clause with its place in bold."""
+    word = WordDocument()
+    section = word.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    word.add_heading("政策对照（按政策工具）", level=1)
+    table = word.add_table(rows=1, cols=len(documents) + 1)
+    table.style = "Table Grid"
+    head = table.rows[0].cells
+    head[0].paragraphs[0].add_run("政策工具").bold = True
+    for cell, document in zip(head[1:], documents, strict=True):
+        cell.paragraphs[0].add_run(document.title).bold = True
+    for row in rows:
+        first, *cells = table.add_row().cells
+        first.text = f"{row.label}（{row.group}）" if row.group else row.label
+        for cell, clauses in zip(cells, row.cells, strict=True):
+            for index, clause in enumerate(clauses):
+                paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+                if where := clause.locator:
+                    _run(paragraph, where + "\u3000", bold=True)
+                _run(paragraph, clause.body)
+    word.add_paragraph(f"来源：PolicyBase 数据政策库 {url}（{exported_on:%Y-%m-%d} 导出）")
+    output = io.BytesIO()
+    word.save(output)
+    return output.getvalue()
+
+
+def _run(paragraph, text: str, bold: bool = False) -> None:
+    run = paragraph.add_run(text)
+    run.font.size = Pt(9)
+    run.bold = bold
