@@ -10,6 +10,7 @@ Start the site on the sample corpus first (`make run`). Saves, each
   statistics.png  the statistics page with its charts drawn
   compare.png     北京市 beside 浙江省 for 数据安全
   excerpts.png    a 摘编 of clauses taken from the plan and from a search for 数据安全
+  instruments.png the policies of that 摘编 side by side, instrument by instrument
 """
 
 import argparse
@@ -69,6 +70,8 @@ def take(page, out: Path) -> None:
         + urlencode([("q", "数据安全"), ("region", "北京市"), ("region", "浙江省")]),
         "excerpts.png": excerpts_path(page, plan),
     }
+    page.goto(shots["excerpts.png"])
+    shots["instruments.png"] = page.locator("a.compare-link").get_attribute("href")
     for name, path in shots.items():
         page.goto(path)
         if name == "statistics.png":
