@@ -210,15 +210,20 @@ class DocumentHit:
 
 @dataclass
 class SearchPage:
+    query: ParsedQuery  # as parsed, short names expanded
     count: int
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
     page: int
     num_pages: int
-    notes: list[str] = field(default_factory=list)
     # Set when grouped by document: the matching documents on this page, and how many match.
     documents: list[DocumentHit] | None = None
     document_count: int | None = None
+
+    @property
+    def notes(self) -> list[str]:
+        """What the parser set aside or expanded, told to the analyst."""
+        return self.query.notes
 
 
 def _keyword(value: str) -> str:
@@ -302,12 +307,12 @@ def search(
         for name, counts in sqs.facet_counts().get("fields", {}).items()
     }
     result = SearchPage(
+        query=parsed,
         count=count,
         hits=[_hit(c, needles, scope) for c in load_clauses([int(hit.pk) for hit in hits])],
         facets={name: facets.get(name, {}) for name in FACETS},
         page=page,
         num_pages=max(1, -(-count // PAGE_SIZE)),
-        notes=parsed.notes,
     )
     if by_document:
         _group_by_document(result, facets.get("document", {}), parsed, filters, scope, sort)

@@ -15,7 +15,7 @@ from ingest.metadata.regions import SUFFIXES
 from policybase.catalog.models import Category, Document, Issuer, Region
 
 from .analyzer import fold
-from .query import QUERY_TOKEN, Filters, ParsedQuery, Term, build_queryset, read_query
+from .query import QUERY_TOKEN, Filters, ParsedQuery, Term, build_queryset
 
 REGION_LEVELS = [Region.Level.PROVINCE, Region.Level.CITY, Region.Level.DISTRICT]
 # Each offer costs a count; a query of twenty place names gets the first few.
@@ -62,10 +62,10 @@ def vocabulary(
 
 def named_filters(
     query: str, parsed: ParsedQuery, words: Mapping[str, tuple[str, str, str]], active: Filters
-):
-    """(word, filter, value, label, the query without the word) for each
-    word of ``query`` (parsed) that stands alone (not a phrase, not one of an
-    OR) and names a filter that is not set yet."""
+) -> list[tuple[Suggestion, ParsedQuery]]:
+    """Each word of ``query`` (``parsed``) that stands alone (not a phrase,
+    not one of an OR) and names a filter that is not set yet, with the
+    parsed query without it."""
     found = []
     for group in parsed.groups:
         term = group[0]
@@ -74,7 +74,10 @@ def named_filters(
         field, value, label = named
         if getattr(active, field) not in (None, ""):
             continue
-        found.append((term, field, value, label, _without(query, term)))
+        rest = ParsedQuery(
+            [other for other in parsed.groups if other is not group], parsed.excluded
+        )
+        found.append((Suggestion(term.text, field, value, label, _without(query, term)), rest))
     return found
 
 
@@ -84,8 +87,12 @@ def _without(query: str, term: Term) -> str:
     return " ".join(tokens)
 
 
-def suggest_filters(query: str, filters: Filters, scope: str) -> list[Suggestion]:
-    if not query.strip():
+def suggest_filters(
+    query: str, parsed: ParsedQuery, filters: Filters, scope: str
+) -> list[Suggestion]:
+    """The filters ``query`` (as the search parsed it) names, each with the
+    number of clauses it keeps; those that keep none are left out."""
+    if parsed.is_empty:
         return []
     regions = Region.objects.filter(level__in=REGION_LEVELS).values_list("level", "name")
     words = vocabulary(
@@ -94,13 +101,10 @@ def suggest_filters(query: str, filters: Filters, scope: str) -> list[Suggestion
         Document.objects.exclude(doc_type="").values_list("doc_type", flat=True).distinct(),
         Category.objects.values_list("pk", "name"),
     )
-    offered = named_filters(query, read_query(query), words, filters)[:MAX_SUGGESTIONS]
     suggestions = []
-    for term, field, value, label, rest in offered:
-        narrowed = dataclasses.replace(
-            filters, **{field: int(value) if field == "category" else value}
-        )
-        count = build_queryset(read_query(rest), narrowed, scope).count()
-        if count:
-            suggestions.append(Suggestion(term.text, field, value, label, rest, count))
+    for suggestion, rest in named_filters(query, parsed, words, filters)[:MAX_SUGGESTIONS]:
+        value = int(suggestion.value) if suggestion.field == "category" else suggestion.value
+        narrowed = dataclasses.replace(filters, **{suggestion.field: value})
+        if count := build_queryset(rest, narrowed, scope).count():
+            suggestions.append(dataclasses.replace(suggestion, count=count))
     return suggestions

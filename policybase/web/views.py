@@ -57,7 +57,9 @@ def search_page(request):
         form.sort_name,
         form.by_document,
     )
-    suggestions = suggest_filters(form.cleaned_data["q"], form.filters(), form.scope_name)
+    suggestions = suggest_filters(
+        form.cleaned_data["q"], results.query, form.filters(), form.scope_name
+    )
     context.update(
         results=results,
         facet_groups=facets.facet_groups(request.GET, results.facets),

@@ -15,7 +15,7 @@ WORDS = vocabulary(
 
 def named(query: str, active: Filters | None = None) -> list[tuple[str, str, str, str]]:
     found = named_filters(query, parse_query(query), WORDS, active or Filters())
-    return [(term.text, field, value, rest) for term, field, value, _, rest in found]
+    return [(offer.word, offer.field, offer.value, offer.query) for offer, _ in found]
 
 
 def test_regions_by_full_or_short_name_the_province_first():
@@ -31,6 +31,11 @@ def test_issuers_by_name_or_by_the_short_name_ingestion_expands():
     assert named("上海市经济和信息化委员会") == [
         ("上海市经济和信息化委员会", "issuer", "上海市经济和信息化委员会", "")
     ]
+
+
+def test_the_count_is_asked_of_the_parsed_query_without_the_word():
+    [(_, rest)] = named_filters("上海 数据 -草案", parse_query("上海 数据 -草案"), WORDS, Filters())
+    assert rest == parse_query("数据 -草案")
 
 
 def test_types_and_instruments_in_either_script():
