@@ -21,16 +21,16 @@ DOCUMENT_FIELDS = ("发文机关", "文号", "发布日期", "效力")
 
 
 def parse_ids(value: str) -> list[int]:
-    """``"12,40,7"`` → ``[12, 40, 7]``: the order the analyst took them in,
-    repeats dropped. Raises ValueError with a message for the page when a
-    piece is not a clause id."""
+    """``"12,40,7"`` → ``[12, 40, 7]`` (clause or document ids): the order
+    the analyst took them in, repeats dropped. Raises ValueError with a
+    message for the page when a piece is no id."""
     ids: dict[int, None] = {}
     for piece in value.split(","):
         piece = piece.strip()
         if not piece:
             continue
         if not (piece.isascii() and piece.isdigit()):
-            raise ValueError(f"“{piece[:20]}”不是条款编号：链接应为 ?ids=12,40,7 的形式。")
+            raise ValueError(f"“{piece[:20]}”不是编号：链接应为 ?ids=12,40,7 的形式。")
         ids.setdefault(int(piece))
     return list(ids)
 
