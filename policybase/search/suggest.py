@@ -10,9 +10,10 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from ingest.metadata import DOC_TYPES
 from ingest.metadata.issuers import FULL_NAMES
 from ingest.metadata.regions import SUFFIXES
-from policybase.catalog.models import Category, Document, Issuer, Region
+from policybase.catalog.models import Category, Issuer, Region
 
 from .analyzer import fold
 from .query import QUERY_TOKEN, Filters, ParsedQuery, Term, build_queryset
@@ -98,7 +99,10 @@ def suggest_filters(
     words = vocabulary(
         sorted(regions, key=lambda region: (REGION_LEVELS.index(region[0]), region[1])),
         Issuer.objects.values_list("name", flat=True),
-        Document.objects.exclude(doc_type="").values_list("doc_type", flat=True).distinct(),
+        # The types ingestion recognises: a distinct over every document would
+        # cost a scan per search; a type no document has keeps no clause and
+        # is not offered.
+        DOC_TYPES,
         Category.objects.values_list("pk", "name"),
     )
     suggestions = []
