@@ -22,6 +22,7 @@ UNCLASSIFIED = "未分类"
 
 @dataclass
 class InstrumentRow:
+    category: int | None  # the category's id, None for 未分类
     label: str  # the category's name, or 未分类
     group: str  # 供给型 / 环境型 / 需求型, "" for 未分类
     cells: list[list]  # each document's clauses of the category, in the text's order
@@ -44,10 +45,28 @@ def by_instrument(categories, documents_clauses: list[list]) -> list[InstrumentR
         ]
         if any(cells):
             if category is None:
-                rows.append(InstrumentRow(UNCLASSIFIED, "", cells))
+                rows.append(InstrumentRow(None, UNCLASSIFIED, "", cells))
             else:
-                rows.append(InstrumentRow(category.name, category.get_group_display(), cells))
+                group = category.get_group_display()
+                rows.append(InstrumentRow(category.pk, category.name, group, cells))
     return rows
+
+
+def comparison_record(documents, rows: list[InstrumentRow]) -> dict:
+    """The comparison for scripts: the documents in column order, and per
+    row each document's clause ids."""
+    return {
+        "documents": [document.pk for document in documents],
+        "rows": [
+            {
+                "category": row.category,
+                "category_name": row.label,
+                "group": row.group,
+                "clauses": [[clause.pk for clause in cell] for cell in row.cells],
+            }
+            for row in rows
+        ],
+    }
 
 
 def comparison_docx(documents, rows: list[InstrumentRow], url: str, exported_on) -> bytes:

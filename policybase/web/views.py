@@ -212,6 +212,11 @@ def instrument_comparison(request):
     rows = instruments.by_instrument(
         Category.objects.all(), [list(document.clauses.all()) for document in documents]
     )
+    if request.GET.get("format") == "json":  # clause ids; /api/documents/<id> has the rest
+        return JsonResponse(
+            instruments.comparison_record(documents, rows),
+            json_dumps_params={"ensure_ascii": False},
+        )
     if request.GET.get("format") == "docx":
         page_url = request.build_absolute_uri(f"{request.path}?ids={excerpts.ids_param(ids)}")
         content = instruments.comparison_docx(documents, rows, page_url, timezone.localdate())

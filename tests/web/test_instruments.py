@@ -24,10 +24,10 @@ def test_a_row_per_instrument_any_policy_uses_in_the_taxonomy_s_order():
     first = [SimpleNamespace(category_id=c, n=i) for i, c in enumerate([7, 0, 7, None])]
     second = [SimpleNamespace(category_id=c, n=i) for i, c in enumerate([7, 7])]
     rows = by_instrument(categories, [first, second])
-    assert [(row.label, row.group, row.counts) for row in rows] == [
-        ("人才培养", "供给型", [1, 0]),
-        ("金融支持", "环境型", [2, 2]),
-        (UNCLASSIFIED, "", [1, 0]),
+    assert [(row.category, row.label, row.group, row.counts) for row in rows] == [
+        (0, "人才培养", "供给型", [1, 0]),
+        (7, "金融支持", "环境型", [2, 2]),
+        (None, UNCLASSIFIED, "", [1, 0]),
     ]
     # Within a cell, the text's order.
     assert [clause.n for clause in rows[1].cells[0]] == [0, 2]
@@ -56,6 +56,16 @@ def test_the_page_sets_each_policy_s_clauses_under_their_instrument(client, poli
     assert sum(sum(row.counts) for row in rows) == sum(d.clauses.count() for d in policies)
     first, second, third = policies
     assert f'href="?ids={second.pk},{third.pk}">不对照这份</a>' in html
+
+
+def test_json_gives_each_row_s_clause_ids_per_document(client, policies):
+    ids = ",".join(str(document.pk) for document in policies)
+    data = client.get("/documents/compare/", {"ids": ids, "format": "json"}).json()
+    assert data["documents"] == [document.pk for document in policies]
+    for row in data["rows"]:
+        for document, clause_ids in zip(policies, row["clauses"], strict=True):
+            expected = document.clauses.filter(category=row["category"]).order_by("order")
+            assert clause_ids == list(expected.values_list("pk", flat=True))
 
 
 def test_missing_withdrawn_too_many_and_bad_ids(client, policies):
