@@ -43,7 +43,9 @@ MIN_NEWSLETTER_ITEMS = 2
 # A first line longer than this is text, not a title.
 MAX_UNTITLED_TITLE = 60
 # The policy a notice publishes: 关于印发《X》的通知
-PUBLISHED = re.compile(r"《(.+)》")
+# The X a notice publishes: 关于印发《X》的通知, or 关于印发X的通知 as official
+# titles print it (GB/T 9704 keeps 《》 in a title for laws and rules only).
+PUBLISHED = re.compile(r"《(.+)》|关于(?:印发|发布|转发)([^《》]+)的(?:通知|公告|决定)")
 
 
 @dataclass
@@ -105,7 +107,7 @@ def document_from_lines(
     # 关于印发《X》的通知 … then X's own title line: the notice is X's preamble.
     for notice_index in starts[: starts.index(title_index)]:
         published = PUBLISHED.search(lines[notice_index])
-        if published and published.group(1).strip() == lines[title_index].strip():
+        if published and (published[1] or published[2]).strip() == lines[title_index].strip():
             preamble = lines[notice_index + 1 : title_index]
             title_index = notice_index
             break

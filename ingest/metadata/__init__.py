@@ -15,9 +15,12 @@ from .doc_numbers import find_doc_number
 from .issuers import canonical_issuers
 from .regions import detect_region, is_national_issuer
 
-# 关于印发《“数据要素×”三年行动计划（2024—2026年）》的通知: the notice publishes X.
+# 关于印发《“数据要素×”三年行动计划（2024—2026年）》的通知: the notice publishes
+# X; official titles mostly print it without 《》 (关于印发X的通知), then only a
+# verb of publishing says so (关于公布…名单的通知 publishes a list, no policy).
 PUBLISHING_NOTICE = re.compile(
     r"关于(?:印发|发布|公布|转发|修订)?《(?P<title>.+)》的(?:通知|公告|决定|批复)"
+    r"|关于(?:印发|发布|转发)(?P<bare>[^《》]+)的(?:通知|公告|决定)$"
 )
 # 杭州市人民政府办公厅关于加快推进…: the issuer stands before 关于.
 ISSUER_PREFIX = re.compile(r"^(?P<issuer>[^《》，。]{2,40}?)(?:关于|關於|关於|關于)")
@@ -114,7 +117,8 @@ def published_title(title: str) -> str:
     if not match:
         return title.strip()
     # Cut from the original so the source's script survives folding.
-    return title[match.start("title") : match.end("title")].strip()
+    part = "title" if match["title"] else "bare"
+    return title[match.start(part) : match.end(part)].strip()
 
 
 def issuers_from_title(title: str) -> list[str]:

@@ -52,6 +52,14 @@ def test_regions_with_their_full_path():
 def test_title_type_and_status():
     title = "国家数据局等部门关于印发《“数据要素×”三年行动计划（2024—2026年）》的通知"
     assert published_title(title) == "“数据要素×”三年行动计划（2024—2026年）"
+    # Official titles print the published policy without 《》 (GB/T 9704).
+    assert (
+        published_title("杭州市人民政府办公厅关于印发杭州市公共数据授权运营实施细则（试行）的通知")
+        == "杭州市公共数据授权运营实施细则（试行）"
+    )
+    # 公布 without 《》 publishes a list, which is the notice's own subject.
+    listing = "国家数据局关于公布2024年数据要素典型案例名单的通知"
+    assert published_title(listing) == listing
     assert doc_type_of("杭州市人民政府办公厅关于加快推进人工智能产业创新发展的实施意见") == "意见"
     assert doc_type_of("人脸识别技术应用安全管理规定（试行）（征求意见稿）") == "规定"
     assert status_of("人脸识别技术应用安全管理规定（试行）（征求意见稿）") == ["试行", "征求意见稿"]

@@ -105,6 +105,26 @@ def test_webpage_notice_and_its_plan_are_one_document():
     assert not any("圖片來源" in c.text for c in plan.clauses)
 
 
+def test_a_notice_publishing_a_policy_without_title_marks_is_its_preamble(tmp_path):
+    # Official titles print the published policy without 《》 (GB/T 9704).
+    path = tmp_path / "notice.txt"
+    path.write_text(
+        "绍兴市人民政府办公室关于印发绍兴市公共数据开放实施方案的通知\n绍政办发〔2024〕7号\n"
+        "各区、县（市）人民政府，市政府各部门：\n现将《绍兴市公共数据开放实施方案》印发给你们，请认真组织实施。\n"
+        "绍兴市人民政府办公室\n2024年6月3日\n绍兴市公共数据开放实施方案\n"
+        "一、工作目标\n到2025年，全市公共数据开放数据集达到1000个。",
+        encoding="utf-8",
+    )
+    (plan,) = parse_path(path)
+    assert (plan.title, plan.doc_number, plan.issuers, str(plan.publish_date)) == (
+        "绍兴市公共数据开放实施方案",
+        "绍政办发〔2024〕7号",
+        ["绍兴市人民政府办公室"],
+        "2024-06-03",
+    )
+    assert [c.text for c in plan.clauses] == ["到2025年，全市公共数据开放数据集达到1000个。"]
+
+
 def test_a_file_with_no_policy_title_gives_no_document():
     assert (
         split_documents(
