@@ -5,6 +5,7 @@ from pathlib import Path
 
 from ..drafts import RawText, UnreadableSource
 from ..paths import readable
+from .doc import OLE_MAGIC, read_doc
 from .docx import read_docx
 from .html import read_html
 from .pdf import read_pdf
@@ -19,6 +20,7 @@ READ_WHOLE = {read_text, read_html}
 READERS = {
     ".pdf": read_pdf,
     ".docx": read_docx,
+    ".doc": read_doc,
     ".html": read_html,
     ".htm": read_html,
     ".txt": read_text,
@@ -31,7 +33,17 @@ def read(path: Path) -> RawText:
     if not path.is_file():
         raise UnreadableSource(f"文件不存在或不是普通文件：{path}")
     suffix = path.suffix.lower()
-    reader = READERS.get(suffix) or _sniff(path)
+    reader = READERS.get(suffix)
+    # Old sites' "Word" downloads are often a .docx or a web page under a
+    # .doc name; the first bytes tell.
+    if reader is None or reader is read_doc:
+        reader = _by_content(path) or reader
+    if reader is None:
+        if suffix:
+            raise UnreadableSource(
+                f"不支持的文件类型 {path.suffix}：请提供 PDF、Word（.docx、.doc）、HTML 或文本文件。"
+            )
+        reader = read_text
     if reader in READ_WHOLE and (size := path.stat().st_size) > MAX_TEXT_BYTES:
         raise UnreadableSource(
             f"文件过大（{size / 2**20:.0f} MB）：文本和网页文件最大 {MAX_TEXT_BYTES // 2**20} MB。"
@@ -42,17 +54,16 @@ def read(path: Path) -> RawText:
     return replace(reader(path), source=readable(path.name))
 
 
-def _sniff(path: Path):
+def _by_content(path: Path):
+    """The reader the file's first bytes ask for, or None."""
     with path.open("rb") as handle:
         head = handle.read(1024)
     if head.startswith(b"%PDF"):
         return read_pdf
     if head.startswith(b"PK"):
         return read_docx
+    if head.startswith(OLE_MAGIC):
+        return read_doc
     if b"<html" in head.lower() or b"<!doctype html" in head.lower():
         return read_html
-    if path.suffix:
-        raise UnreadableSource(
-            f"不支持的文件类型 {path.suffix}：请提供 PDF、DOCX、HTML 或文本文件。"
-        )
-    return read_text
+    return None

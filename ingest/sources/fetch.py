@@ -37,6 +37,7 @@ BINARY_TYPES = frozenset(
 FILE_SUFFIXES = {
     "application/pdf": ".pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/msword": ".doc",
     "text/html": ".html",
     "application/xhtml+xml": ".html",
     "text/plain": ".txt",

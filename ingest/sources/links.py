@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 # What the readers take, and .shtml, the suffix of many government article
 # pages (https://www.example.gov.cn/zwgk/2024-01/22/content_123.shtml).
-POLICY_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".shtml", ".txt", ".md")
+POLICY_SUFFIXES = (".pdf", ".docx", ".doc", ".html", ".htm", ".shtml", ".txt", ".md")
 # Entry links worth following: the entry's page and attached files.
 FEED_RELS = {"alternate", "enclosure"}
 

@@ -102,7 +102,7 @@ def test_unsupported_suffix_is_refused_and_nothing_is_submitted(db, upload_dir, 
     assert response.status_code == 200
     errors = response.context["form"].errors["files"]
     assert errors == [
-        "“表格.xlsx”无法入库：不支持.xlsx 文件，只接受 .docx、.htm、.html、.md、.pdf、.txt。"
+        "“表格.xlsx”无法入库：不支持.xlsx 文件，只接受 .doc、.docx、.htm、.html、.md、.pdf、.txt。"
     ]
     assert "未提交任何文件" in response.content.decode()
     assert not IngestJob.objects.exists()

@@ -1,6 +1,8 @@
 """Readers on files the tests make: PDFs like real ones, text in legacy encodings, web pages."""
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 import docx
 import pytest
@@ -12,6 +14,7 @@ from reportlab.pdfgen import canvas
 from ingest.drafts import UnreadableSource
 from ingest.parse import parse_path
 from ingest.readers import read
+from ingest.readers.doc import tables_as_lines
 
 pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
 WIDTH, HEIGHT = A4
@@ -264,3 +267,80 @@ def test_docx(tmp_path):
         (None, "数据分级；级别 | 安全要求；一级 | 完整性保护、访问控制")
     ]
     assert [c.number for c in draft.clauses] == ["第一条", None, "第二条"]
+
+
+WORD97 = Path(__file__).resolve().parent.parent / "golden" / "inputs" / "word97_rules.doc"
+needs_catdoc = pytest.mark.skipif(
+    shutil.which("catdoc") is None, reason="reading .doc needs catdoc: apt-get install catdoc"
+)
+
+
+@needs_catdoc
+def test_word97_doc_as_an_office_suite_saves_it():
+    # LibreOffice saved it as Word 97–2003: a publishing notice, then the rules.
+    raw = read(WORD97)
+    assert raw.format == "doc"
+    lines = raw.text.split("\n")
+    assert lines[0] == "杭州市人民政府办公厅关于印发杭州市公共数据授权运营实施细则（试行）的通知"
+    assert "第五条　对在授权运营中作出突出贡献的单位，按规定给予最高50万元奖励。" in lines
+    # The table is one line, its rows and cells apart, as from a .docx.
+    assert "级别 | 授权方式；一级 | 无条件开放；二级 | 授权运营" in lines
+    (draft,) = parse_path(WORD97)
+    # The notice's 文号, signatory and date are the rules' metadata.
+    assert (draft.title, draft.doc_number, draft.issuers, draft.publish_date) == (
+        "杭州市公共数据授权运营实施细则（试行）",
+        "杭政办函〔2024〕12号",
+        ["杭州市人民政府办公厅"],
+        dt.date(2024, 4, 1),
+    )
+    assert [c.number for c in draft.clauses if c.number] == [
+        "第一条",
+        "第二条",
+        "第三条",
+        "（一）",
+        "（二）",
+        "第四条",
+        "第五条",
+        "第六条",
+    ]
+
+
+@needs_catdoc
+def test_a_doc_name_on_a_docx_or_a_web_page_is_read_for_what_it_is(tmp_path):
+    docx_inside = tmp_path / "附件1.doc"
+    document = docx.Document()
+    document.add_paragraph("某市公共数据授权运营管理办法")
+    document.add_paragraph(ARTICLE_ONE)
+    document.save(docx_inside)
+    assert read(docx_inside).format == "docx"
+    page = tmp_path / "附件2.doc"
+    page.write_text("<html><body><p>某市数据条例</p></body></html>", encoding="utf-8")
+    assert read(page).format == "html"
+
+
+@needs_catdoc
+def test_a_broken_doc_fails_with_a_message_an_operator_can_act_on(tmp_path):
+    broken = tmp_path / "broken.doc"
+    broken.write_bytes(WORD97.read_bytes()[:3000])  # cut off in the download
+    with pytest.raises(UnreadableSource, match="无法读取这个 .doc 文件.*另存为 .docx"):
+        read(broken)
+    rtf = tmp_path / "rtf.doc"
+    rtf.write_text("{\\rtf1\\ansi 某市数据条例}", encoding="gbk")
+    with pytest.raises(UnreadableSource, match="不是有效的 Word 97–2003"):
+        read(rtf)
+
+
+def test_without_catdoc_a_doc_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # a machine without catdoc
+    with pytest.raises(UnreadableSource, match="apt-get install catdoc"):
+        read(WORD97)
+
+
+def test_tab_separated_runs_are_tables_and_a_lone_tab_is_a_space():
+    text = "第一条\t为规范数据处理，制定本办法。\n第二条 数据分级如下：\n级别\t要求\n一级\t公开\n第三条 本办法自发布之日起施行。"
+    assert tables_as_lines(text).split("\n") == [
+        "第一条 为规范数据处理，制定本办法。",
+        "第二条 数据分级如下：",
+        "级别 | 要求；一级 | 公开",
+        "第三条 本办法自发布之日起施行。",
+    ]

@@ -90,6 +90,7 @@ def test_a_feed_that_is_broken_gives_what_it_can_and_a_path_is_never_opened(tmp_
 LINKS = [
     "https://www.example.gov.cn/zhengce/content_1.shtml",
     "http://example.gov.cn/files/通知.PDF",
+    "https://www.example.gov.cn/files/附件1.doc",
     "https://www.example.gov.cn/zhengce/",
     "https://www.example.gov.cn/zhengce/index.html",
     "https://other.gov.cn/files/外站.pdf",
@@ -101,6 +102,7 @@ def test_without_a_pattern_a_page_follows_policy_files_of_its_own_site():
     assert select_links(LINKS, SITE, "", files_only=True) == [
         "https://www.example.gov.cn/zhengce/content_1.shtml",
         "http://example.gov.cn/files/通知.PDF",
+        "https://www.example.gov.cn/files/附件1.doc",
     ]
 
 
@@ -108,6 +110,7 @@ def test_without_a_pattern_a_feed_follows_every_entry_of_its_own_site():
     assert select_links(LINKS, SITE, "", files_only=False) == [
         "https://www.example.gov.cn/zhengce/content_1.shtml",
         "http://example.gov.cn/files/通知.PDF",
+        "https://www.example.gov.cn/files/附件1.doc",
         "https://www.example.gov.cn/zhengce/",
         "https://www.example.gov.cn/download.jsp?id=7",
     ]
