@@ -23,7 +23,7 @@ class UnreadableSource(Exception):
 class RawText:
     source: str  # file name as the operator knows it
     text: str
-    format: str  # "pdf", "text", "html", "docx"
+    format: str  # "pdf", "text", "html", "docx", "doc"
     warnings: list[str] = field(default_factory=list)
     # Metadata a web page prints as labelled fields beside the article
     # (发文机关, 发文字号, 成文日期, 发布日期), keyed as metadata.PAGE_FIELDS names them.
