@@ -16,6 +16,7 @@ from django.utils import timezone
 from haystack.inputs import Raw
 from haystack.query import SQ, SearchQuerySet
 
+from ingest.metadata.issuers import FULL_NAMES
 from policybase.catalog.models import (
     DRAFT_STATUSES,
     LAPSED_VALIDITY,
@@ -56,6 +57,9 @@ class Term:
     phrase: bool = False
     # A policy's title a short name stands for: found in titles as well as text.
     in_titles: bool = False
+    # Added by the parser beside a word the analyst typed (a title, another
+    # name of the same body), not typed.
+    added: bool = False
 
     @property
     def is_doc_number(self) -> bool:
@@ -79,11 +83,18 @@ class ParsedQuery:
         return [term for group in self.groups for term in group]
 
 
-def parse_query(query: str, aliases: Mapping[str, str] | None = None) -> ParsedQuery:
+def parse_query(
+    query: str,
+    aliases: Mapping[str, str] | None = None,
+    synonyms: Mapping[str, tuple[str, ...]] | None = None,
+) -> ParsedQuery:
     """``aliases`` maps the names analysts use for policies (数据二十条) to
-    their titles; a word that is such a name also searches the title."""
+    their titles; a word that is such a name also searches the title.
+    ``synonyms`` maps a folded word to the other names of the same thing
+    (工信部 → 工业和信息化部); a word with synonyms also searches them."""
     parsed = ParsedQuery()
     titles = {fold(name): title for name, title in (aliases or {}).items()}
+    synonyms = synonyms or {}
     join_next = exclude_next = False
     for token in QUERY_TOKEN.findall(query or ""):
         if token == "OR":
@@ -108,10 +119,14 @@ def parse_query(query: str, aliases: Mapping[str, str] | None = None) -> ParsedQ
         if phrase and not body.endswith('"'):
             parsed.notes.append(f"引号未闭合，已按短语“{text}”检索。")
         terms = [Term(text, phrase)]
+        done = "排除" if negative else "检索"
         if title := titles.get(fold(text)):
-            terms.append(Term(title, phrase=True, in_titles=True))
-            done = "排除" if negative else "检索"
+            terms.append(Term(title, phrase=True, in_titles=True, added=True))
             parsed.notes.append(f"“{text}”即《{title}》：已一并{done}提到它的条款和这份文件。")
+        if others := synonyms.get(fold(text)):
+            terms += [Term(other, phrase=True, added=True) for other in others]
+            named = "”“".join(others)
+            parsed.notes.append(f"“{text}”也写作“{named}”：已一并{done}。")
         if negative:
             parsed.excluded.extend(terms)
         elif join_next:
@@ -126,9 +141,28 @@ def parse_query(query: str, aliases: Mapping[str, str] | None = None) -> ParsedQ
     return parsed
 
 
+def name_synonyms(full_names: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """Every name of a body → its other names, from short name → full name
+    pairs: 工信部 → (工业和信息化部,), 工业和信息化部 → (工信部,)."""
+    names: dict[str, list[str]] = {}
+    for short, full in full_names.items():
+        names.setdefault(full, [full]).append(short)
+    return {
+        fold(name): tuple(other for other in group if other != name)
+        for group in names.values()
+        for name in group
+    }
+
+
+# National bodies by their short and full names, as ingestion folds issuers.
+BODY_NAMES = name_synonyms(FULL_NAMES)
+
+
 def read_query(query: str) -> ParsedQuery:
-    """``parse_query`` with the policy short names curators keep in the admin."""
-    return parse_query(query, dict(PolicyAlias.objects.values_list("name", "title")))
+    """``parse_query`` with the policy short names curators keep in the admin
+    and the names of national bodies."""
+    aliases = dict(PolicyAlias.objects.values_list("name", "title"))
+    return parse_query(query, aliases, BODY_NAMES)
 
 
 def to_whoosh(parsed: ParsedQuery, scope: str = "text") -> str:

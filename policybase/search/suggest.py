@@ -69,8 +69,9 @@ def named_filters(
     parsed query without it."""
     found = []
     for group in parsed.groups:
-        term = group[0]
-        if len(group) > 1 or term.phrase or (named := words.get(fold(term.text))) is None:
+        typed = [term for term in group if not term.added]
+        term = typed[0]
+        if len(typed) > 1 or term.phrase or (named := words.get(fold(term.text))) is None:
             continue
         field, value, label = named
         if getattr(active, field) not in (None, ""):

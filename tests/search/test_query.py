@@ -1,4 +1,4 @@
-from policybase.search.query import Term, parse_query, to_whoosh
+from policybase.search.query import BODY_NAMES, Term, name_synonyms, parse_query, to_whoosh
 
 
 def test_words_are_and_groups():
@@ -64,7 +64,9 @@ def test_what_the_parser_sets_aside_is_noted():
 
 
 ALIASES = {"数据二十条": "关于构建数据基础制度更好发挥数据要素作用的意见"}
-TWENTY = Term("关于构建数据基础制度更好发挥数据要素作用的意见", phrase=True, in_titles=True)
+TWENTY = Term(
+    "关于构建数据基础制度更好发挥数据要素作用的意见", phrase=True, in_titles=True, added=True
+)
 
 
 def test_a_policy_s_short_name_also_searches_its_title_in_text_and_titles():
@@ -88,3 +90,28 @@ def test_an_excluded_short_name_excludes_its_title_and_a_longer_word_is_no_name(
     assert "已一并排除" in parsed.notes[0]
     assert parse_query("数据二十条的", ALIASES).groups == [[Term("数据二十条的")]]
     assert parse_query("数据二十条").groups == [[Term("数据二十条")]]  # no names known
+
+
+def test_a_body_s_names_are_one_another_s_synonyms():
+    names = name_synonyms(
+        {
+            "工信部": "工业和信息化部",
+            "国家发改委": "国家发展和改革委员会",
+            "国家发展改革委": "国家发展和改革委员会",
+        }
+    )
+    assert names["工信部"] == ("工业和信息化部",)
+    assert names["工业和信息化部"] == ("工信部",)
+    assert names["国家发展改革委"] == ("国家发展和改革委员会", "国家发改委")
+
+
+def test_a_short_name_of_a_body_also_searches_its_full_name_and_back():
+    parsed = parse_query("工信部 数据", synonyms=BODY_NAMES)
+    assert parsed.groups[0] == [Term("工信部"), Term("工业和信息化部", phrase=True, added=True)]
+    assert to_whoosh(parsed) == '(text:"工信部" OR text:"工业和信息化部") AND (text:"数据")'
+    assert parsed.notes == ["“工信部”也写作“工业和信息化部”：已一并检索。"]
+    assert Term("网信办") not in parse_query("国家互联网信息办公室", synonyms=BODY_NAMES).groups[0]
+    assert (
+        Term("国家网信办", phrase=True, added=True)
+        in (parse_query("国家互联网信息办公室", synonyms=BODY_NAMES).groups[0])
+    )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from policybase.search.query import Filters, parse_query
+from policybase.search.query import BODY_NAMES, Filters, parse_query
 from policybase.search.suggest import named_filters, vocabulary
 
 WORDS = vocabulary(
@@ -28,6 +28,11 @@ def test_regions_by_full_or_short_name_the_province_first():
 
 def test_issuers_by_name_or_by_the_short_name_ingestion_expands():
     assert named("工信部 数据安全") == [("工信部", "issuer", "工业和信息化部", "数据安全")]
+    # The full name the parser adds beside it is no alternative the analyst typed.
+    found = named_filters(
+        "工信部 数据", parse_query("工信部 数据", synonyms=BODY_NAMES), WORDS, Filters()
+    )
+    assert [offer.field for offer, _ in found] == ["issuer"]
     assert named("上海市经济和信息化委员会") == [
         ("上海市经济和信息化委员会", "issuer", "上海市经济和信息化委员会", "")
     ]
