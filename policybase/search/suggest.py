@@ -1,9 +1,9 @@
 """Filters a query's words name. An analyst who types 上海 数据条例 usually
 means the policies of 上海市, whose clauses seldom say 上海; one who types
-工信部 the ministry's policies; one who types 条例 means regulations more
-often than clauses that mention one. The words
-are searched as typed, and the page offers each such filter beside the
-results, with how many clauses it would keep.
+工信部 the ministry's policies; one who types 条例 regulations more often
+than clauses that mention one. The words are searched as typed, and the
+page offers each such filter beside the results, with how many clauses it
+would keep.
 """
 
 import dataclasses
@@ -11,12 +11,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ingest.metadata import DOC_TYPES
-from ingest.metadata.issuers import FULL_NAMES
 from ingest.metadata.regions import SUFFIXES
 from policybase.catalog.models import Category, Issuer, Region
 
 from .analyzer import fold
-from .query import QUERY_TOKEN, Filters, ParsedQuery, Term, build_queryset
+from .query import BODY_NAMES, QUERY_TOKEN, Filters, ParsedQuery, Term, build_queryset
 
 REGION_LEVELS = [Region.Level.PROVINCE, Region.Level.CITY, Region.Level.DISTRICT]
 # Each offer costs a count; a query of twenty place names gets the first few.
@@ -42,17 +41,14 @@ def vocabulary(
     """Folded word → (filter, value, label). Regions come in order of level,
     so that a short name shared by a province and a city (吉林) is the
     province's; a region answers to its short name (上海, 杭州) too, an
-    issuer to the short names ingestion expands (工信部)."""
+    issuer to its other names (工信部)."""
     words: dict[str, tuple[str, str, str]] = {}
     for level, name in regions:
         for word in (name, SUFFIXES.sub("", name)):
             if len(word) >= 2:
                 words.setdefault(fold(word), (level, name, f"{name}的政策"))
-    short_names: dict[str, list[str]] = {}
-    for short, full in FULL_NAMES.items():
-        short_names.setdefault(full, []).append(short)
     for name in issuers:
-        for word in (name, *short_names.get(name, ())):
+        for word in (name, *BODY_NAMES.get(fold(name), ())):
             words.setdefault(fold(word), ("issuer", name, f"{name}发布的政策"))
     for doc_type in doc_types:
         words.setdefault(fold(doc_type), ("doc_type", doc_type, f"文种为“{doc_type}”的政策"))
