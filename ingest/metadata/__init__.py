@@ -12,7 +12,7 @@ from policybase.search.analyzer import fold
 from ..drafts import DocumentDraft
 from . import dates
 from .doc_numbers import find_doc_number
-from .issuers import canonical_issuers
+from .issuers import canonical_issuers, placed_issuers
 from .regions import detect_region, is_national_issuer
 
 # 关于印发《“数据要素×”三年行动计划（2024—2026年）》的通知: the notice publishes
@@ -205,4 +205,5 @@ def extract_metadata(
             or NATIONAL_ADDRESSEES.search(draft.preamble + draft.body[:NATIONAL_ADDRESSEES_REACH])
         ):
             draft.region.level = "national"
+    draft.issuers = placed_issuers(draft.issuers, draft.region)
     return draft

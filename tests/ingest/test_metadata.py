@@ -128,3 +128,21 @@ def test_a_party_committee_and_a_government_issuing_jointly_are_two_issuers(titl
 def test_the_party_centre_signs_beside_the_state_council():
     lines = ["本意见自印发之日起施行。", "中共中央", "国务院", "2022年12月2日"]
     assert signature(lines) == (["中共中央", "国务院"], dt.date(2022, 12, 2))
+
+
+def test_departments_signing_by_their_level_take_the_region_s_name():
+    draft = DocumentDraft(
+        source="x",
+        title="浙江省公共数据授权运营管理办法（试行）",
+        body="第一条 为规范公共数据授权运营，制定本办法。\n省发展改革委\n省经信厅\n省市场监管局\n2024年3月1日",
+    )
+    extract_metadata(draft)
+    assert draft.issuers == ["浙江省发展改革委", "浙江省经信厅", "浙江省市场监管局"]
+    # In a municipality the 市 is the province; 市场监管局 is no 市 + 场监管局.
+    draft = DocumentDraft(
+        source="x",
+        title="北京市公共数据专区授权运营管理办法",
+        body="第一条 为规范授权运营，制定本办法。\n市经济和信息化局\n市场监管局\n2024年3月1日",
+    )
+    extract_metadata(draft)
+    assert draft.issuers == ["北京市经济和信息化局", "市场监管局"]
