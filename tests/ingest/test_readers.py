@@ -6,6 +6,8 @@ from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -14,7 +16,7 @@ from reportlab.pdfgen import canvas
 from ingest.drafts import UnreadableSource
 from ingest.parse import parse_path
 from ingest.readers import read
-from ingest.readers.doc import tables_as_lines
+from ingest.readers.doc import OLE_MAGIC, tables_as_lines
 
 pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
 WIDTH, HEIGHT = A4
@@ -344,3 +346,22 @@ def test_tab_separated_runs_are_tables_and_a_lone_tab_is_a_space():
         "级别 | 要求；一级 | 公开",
         "第三条 本办法自发布之日起施行。",
     ]
+
+
+@needs_catdoc
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.binary(max_size=4000), st.integers(min_value=0, max_value=19968))
+def test_a_damaged_doc_is_read_or_refused_never_a_crash(tmp_path, noise, at):
+    # A real .doc with bytes overwritten somewhere, and bare noise under the magic.
+    original = WORD97.read_bytes()
+    for data in (original[:at] + noise + original[at + len(noise) :], OLE_MAGIC + noise):
+        path = tmp_path / "damaged.doc"
+        path.write_bytes(data)
+        try:
+            raw = read(path)
+        except UnreadableSource as error:
+            assert "另存为 .docx" in str(error)
+        else:
+            assert raw.format == "doc" and isinstance(raw.text, str)
