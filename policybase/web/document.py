@@ -13,15 +13,18 @@ from .related import cited_policies, citing_documents, related_documents
 
 def region_links(region: Region | None) -> list[tuple[str, str]]:
     """(name, search query string) for each level of a region: 浙江省 → province=浙江省,
-    杭州市 → city=杭州市; national documents link to the national level."""
+    杭州市 → province=浙江省&city=杭州市 (a district's link names its province and
+    city too: 朝阳区 is in 北京 and in 长春); national documents link to the
+    national level."""
     if region is None:
         return []
-    links = []
+    links, above = [], {}
     for node in region.lineage():
         if node.level == Region.Level.NATIONAL:
             links.append((node.name, urlencode({"level": node.level})))
         else:
-            links.append((node.name, urlencode({node.level: node.name})))
+            above[node.level] = node.name
+            links.append((node.name, urlencode(above)))
     return links
 
 
