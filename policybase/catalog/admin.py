@@ -2,6 +2,7 @@
 bulk, the review queue, and every change on record (django-simple-history)."""
 
 import json
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -477,8 +478,17 @@ class IssuerAdmin(CuratedHistoryAdmin):
 
 @admin.register(PolicyAlias)
 class PolicyAliasAdmin(admin.ModelAdmin):
-    list_display = ["name", "title"]
+    list_display = ["name", "title", "in_base"]
     search_fields = ["name", "title"]
+
+    @admin.display(description="库中文件")
+    def in_base(self, alias):
+        """Whether the policy itself is in the base (a title holding the
+        full name), with the search the name runs: a curator sees at once
+        whether a name leads anywhere."""
+        count = Document.objects.visible().filter(title__contains=alias.title).count()
+        search = f"{reverse('search')}?{urlencode({'q': alias.name})}"
+        return format_html('{} 份 · <a href="{}">检索“{}”</a>', count, search, alias.name)
 
 
 @admin.register(Category)

@@ -33,7 +33,9 @@ def test_the_names_analysts_use_are_there_after_migrate():
     assert names["个保法"] == "个人信息保护法"
 
 
-def test_a_short_name_finds_the_clauses_citing_the_policy_and_the_policy(client, corpus, tmp_path):
+def test_a_short_name_finds_the_clauses_citing_the_policy_and_the_policy(
+    client, admin_client, corpus, tmp_path
+):
     cited = api(client, q=f'"{TITLE}"')
     assert cited["count"] >= 1  # the newsletter (002) cites it
     assert api(client, q="数据二十条")["count"] == cited["count"]
@@ -49,6 +51,9 @@ def test_a_short_name_finds_the_clauses_citing_the_policy_and_the_policy(client,
     assert found["notes"] == [f"“数据二十条”即《{TITLE}》：已一并检索提到它的条款和这份文件。"]
     # With another word, both must match as ever.
     assert api(client, q="数据二十条 确权授权")["count"] == 1
+    # The admin's list of short names finds the policy in the base.
+    listing = admin_client.get("/admin/catalog/policyalias/").content.decode()
+    assert '1 份 · <a href="/?q=%E6%95%B0%E6%8D%AE%E4%BA%8C%E5%8D%81%E6%9D%A1">' in listing
     # The policy's page names it by its short names, each a search.
     page = client.get(Document.objects.get(title__endswith=TITLE).get_absolute_url())
     assert '<th>简称</th><td><a href="/?q=%E6%95%B0%E6%8D%AE20%E6%9D%A1"' in page.content.decode()
@@ -75,3 +80,9 @@ def test_curators_keep_the_list_and_a_name_with_a_space_is_refused(client, db):
     )
     assert response.status_code == 302
     assert PolicyAlias.objects.get(name="沪数据条例").title == "上海市数据条例"
+    # The list says whether each policy is in the base, and links its search.
+    listing = client.get("/admin/catalog/policyalias/").content.decode()
+    assert (
+        '0 份 · <a href="/?q=%E6%B2%AA%E6%95%B0%E6%8D%AE%E6%9D%A1%E4%BE%8B">检索“沪数据条例”</a>'
+        in listing
+    )
