@@ -7,19 +7,24 @@ would keep.
 """
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ingest.metadata import DOC_TYPES
-from ingest.metadata.regions import SUFFIXES
+from ingest.metadata.issuers import canonical_issuer
+from ingest.metadata.regions import name_index
 from policybase.catalog.models import Category, Issuer, Region
 
 from .analyzer import fold
-from .query import BODY_NAMES, QUERY_TOKEN, Filters, ParsedQuery, Term, build_queryset
+from .query import QUERY_TOKEN, Filters, ParsedQuery, Term, build_queryset
 
 REGION_LEVELS = [Region.Level.PROVINCE, Region.Level.CITY, Region.Level.DISTRICT]
 # Each offer costs a count; a query of twenty place names gets the first few.
 MAX_SUGGESTIONS = 3
+# Each word looked up costs a few small queries; a long query's first words.
+MAX_WORDS = 10
+
+Named = tuple[str, str, str]  # (filter, value, label)
 
 
 @dataclass(frozen=True)
@@ -32,42 +37,44 @@ class Suggestion:
     count: int = 0  # clauses the query without the word keeps under the filter
 
 
-def vocabulary(
-    regions: Iterable[tuple[str, str]],
-    issuers: Iterable[str],
-    doc_types: Iterable[str],
-    categories: Iterable[tuple[int, str]],
-) -> dict[str, tuple[str, str, str]]:
-    """Folded word → (filter, value, label). Regions come in order of level,
-    so that a short name shared by a province and a city (吉林) is the
-    province's; a region answers to its short name (上海, 杭州) too, an
-    issuer to its other names (工信部)."""
-    words: dict[str, tuple[str, str, str]] = {}
-    for level, name in regions:
-        for word in (name, SUFFIXES.sub("", name)):
-            if len(word) >= 2:
-                words.setdefault(fold(word), (level, name, f"{name}的政策"))
-    for name in issuers:
-        for word in (name, *BODY_NAMES.get(fold(name), ())):
-            words.setdefault(fold(word), ("issuer", name, f"{name}发布的政策"))
-    for doc_type in doc_types:
-        words.setdefault(fold(doc_type), ("doc_type", doc_type, f"文种为“{doc_type}”的政策"))
-    for pk, name in categories:
-        words.setdefault(fold(name), ("category", str(pk), f"政策工具为“{name}”的条款"))
-    return words
+def find_filter(word: str) -> Named | None:
+    """The filter ``word`` names, looked up by the word rather than by
+    folding every name in the base on every search: a region of the base
+    by its full or short name (the division names ingestion detects regions
+    by; a province before a city of the same short name, 吉林), an issuer
+    under any of its names (stored canonical: 工信部 is 工业和信息化部), a
+    document type ingestion recognises, an instrument."""
+    folded = fold(word)
+    divisions = {division.name for division in name_index()[0].get(folded, ())}
+    if divisions:
+        regions = Region.objects.filter(name__in=divisions, level__in=REGION_LEVELS)
+        found = sorted(
+            regions.values_list("level", "name"), key=lambda r: REGION_LEVELS.index(r[0])
+        )
+        if found:
+            level, name = found[0]
+            return level, name, f"{name}的政策"
+    issuer = canonical_issuer(word)
+    if Issuer.objects.filter(name=issuer).exists():
+        return "issuer", issuer, f"{issuer}发布的政策"
+    if folded in DOC_TYPES:
+        return "doc_type", folded, f"文种为“{folded}”的政策"
+    if category := Category.objects.filter(name=folded).first():
+        return "category", str(category.pk), f"政策工具为“{category.name}”的条款"
+    return None
 
 
 def named_filters(
-    query: str, parsed: ParsedQuery, words: Mapping[str, tuple[str, str, str]], active: Filters
+    query: str, parsed: ParsedQuery, find: Callable[[str], Named | None], active: Filters
 ) -> list[tuple[Suggestion, ParsedQuery]]:
     """Each word of ``query`` (``parsed``) that stands alone (not a phrase,
-    not one of an OR) and names a filter that is not set yet, with the
-    parsed query without it."""
+    not one of an OR) and names a filter (``find``) that is not set yet,
+    with the parsed query without it."""
     found = []
-    for group in parsed.groups:
+    for group in parsed.groups[:MAX_WORDS]:
         typed = [term for term in group if not term.added]
         term = typed[0]
-        if len(typed) > 1 or term.phrase or (named := words.get(fold(term.text))) is None:
+        if len(typed) > 1 or term.phrase or (named := find(term.text)) is None:
             continue
         field, value, label = named
         if getattr(active, field) not in (None, ""):
@@ -76,6 +83,8 @@ def named_filters(
             [other for other in parsed.groups if other is not group], parsed.excluded
         )
         found.append((Suggestion(term.text, field, value, label, _without(query, term)), rest))
+        if len(found) == MAX_SUGGESTIONS:
+            break
     return found
 
 
@@ -90,20 +99,8 @@ def suggest_filters(
 ) -> list[Suggestion]:
     """The filters ``query`` (as the search parsed it) names, each with the
     number of clauses it keeps; those that keep none are left out."""
-    if parsed.is_empty:
-        return []
-    regions = Region.objects.filter(level__in=REGION_LEVELS).values_list("level", "name")
-    words = vocabulary(
-        sorted(regions, key=lambda region: (REGION_LEVELS.index(region[0]), region[1])),
-        Issuer.objects.values_list("name", flat=True),
-        # The types ingestion recognises: a distinct over every document would
-        # cost a scan per search; a type no document has keeps no clause and
-        # is not offered.
-        DOC_TYPES,
-        Category.objects.values_list("pk", "name"),
-    )
     suggestions = []
-    for suggestion, rest in named_filters(query, parsed, words, filters)[:MAX_SUGGESTIONS]:
+    for suggestion, rest in named_filters(query, parsed, find_filter, filters):
         value = int(suggestion.value) if suggestion.field == "category" else suggestion.value
         narrowed = dataclasses.replace(filters, **{suggestion.field: value})
         if count := build_queryset(rest, narrowed, scope).count():
