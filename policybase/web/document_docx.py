@@ -3,13 +3,12 @@ document page shows them. A policy taken from a compilation has the whole
 compilation as its original file; an analyst who wants to annotate this one
 policy gets it alone, with where it came from."""
 
-import io
-
 from docx import Document as WordDocument
 from docx.shared import Pt
 
 from .outline import ARTICLE_HEADING, Row
 from .records import iso_date
+from .word import finish
 
 
 def document_docx(document, rows: list[Row], url: str, exported_on) -> bytes:
@@ -30,10 +29,7 @@ def document_docx(document, rows: list[Row], url: str, exported_on) -> bytes:
         if number:
             paragraph.add_run(number).bold = True
         paragraph.add_run(text)
-    word.add_paragraph(f"来源：PolicyBase 数据政策库 {url}（{exported_on:%Y-%m-%d} 导出）")
-    output = io.BytesIO()
-    word.save(output)
-    return output.getvalue()
+    return finish(word, url, exported_on)
 
 
 def _number_and_text(clause) -> tuple[str, str]:

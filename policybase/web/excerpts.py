@@ -5,12 +5,12 @@ in localStorage); the page is a plain URL, ``/excerpts/?ids=12,40,7``, so the
 same selection can be sent to a colleague, and exported as Word, CSV or Excel.
 """
 
-import io
 from dataclasses import dataclass, field
 
 from docx import Document as WordDocument
 
 from .document_docx import metadata
+from .word import finish, quote
 
 # Ids ride in the URL: 300 six-digit ids are ~2,100 characters, well inside
 # the 4,094-byte request line gunicorn accepts by default.
@@ -87,12 +87,5 @@ def excerpts_docx(excerpts: list[Excerpt], url: str, exported_on) -> bytes:
         known = [label for label in DOCUMENT_FIELDS if fields[label] != "—"]
         word.add_paragraph("；".join(f"{label}：{fields[label]}" for label in known))
         for clause in excerpt.clauses:
-            paragraph = word.add_paragraph()
-            if where := clause.locator:
-                paragraph.add_run(where).bold = True
-                paragraph.add_run("\u3000")
-            paragraph.add_run(clause.body)
-    word.add_paragraph(f"来源：PolicyBase 数据政策库 {url}（{exported_on:%Y-%m-%d} 导出）")
-    output = io.BytesIO()
-    word.save(output)
-    return output.getvalue()
+            quote(word.add_paragraph(), clause)
+    return finish(word, url, exported_on)

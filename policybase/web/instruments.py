@@ -8,12 +8,9 @@ how (资金投入: 北京 gives up to 500万元, 上海 a fund). The classifier'
 category is that alignment.
 """
 
-import io
 from dataclasses import dataclass
 
-from docx import Document as WordDocument
-from docx.enum.section import WD_ORIENT
-from docx.shared import Pt
+from .word import finish, landscape, quote
 
 # More columns would not fit a screen or a landscape page.
 MAX_DOCUMENTS = 4
@@ -72,10 +69,7 @@ def comparison_record(documents, rows: list[InstrumentRow]) -> dict:
 def comparison_docx(documents, rows: list[InstrumentRow], url: str, exported_on) -> bytes:
     """The comparison as a landscape Word table: a column per policy, a row
     per instrument, each clause with its place in bold."""
-    word = WordDocument()
-    section = word.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
+    word = landscape()
     word.add_heading("政策对照（按政策工具）", level=1)
     table = word.add_table(rows=1, cols=len(documents) + 1)
     table.style = "Table Grid"
@@ -88,17 +82,5 @@ def comparison_docx(documents, rows: list[InstrumentRow], url: str, exported_on)
         first.text = f"{row.label}（{row.group}）" if row.group else row.label
         for cell, clauses in zip(cells, row.cells, strict=True):
             for index, clause in enumerate(clauses):
-                paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-                if where := clause.locator:
-                    _run(paragraph, where + "\u3000", bold=True)
-                _run(paragraph, clause.body)
-    word.add_paragraph(f"来源：PolicyBase 数据政策库 {url}（{exported_on:%Y-%m-%d} 导出）")
-    output = io.BytesIO()
-    word.save(output)
-    return output.getvalue()
-
-
-def _run(paragraph, text: str, bold: bool = False) -> None:
-    run = paragraph.add_run(text)
-    run.font.size = Pt(9)
-    run.bold = bold
+                quote(cell.paragraphs[0] if index == 0 else cell.add_paragraph(), clause, size=9)
+    return finish(word, url, exported_on)

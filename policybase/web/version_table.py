@@ -2,13 +2,10 @@
 the old text beside the new, what was dropped struck through on the left,
 what was added underlined on the right."""
 
-import io
-
-from docx import Document as WordDocument
-from docx.enum.section import WD_ORIENT
 from docx.shared import Pt, RGBColor
 
 from .versions import LABELS, Row
+from .word import as_bytes, landscape
 
 REMOVED = RGBColor(0xB3, 0x26, 0x1E)
 ADDED = RGBColor(0x1D, 0x5C, 0x2A)
@@ -17,11 +14,7 @@ ADDED = RGBColor(0x1D, 0x5C, 0x2A)
 def comparison_docx(old, new, items: list[Row | int]) -> bytes:
     """``items`` as the page shows them: rows, and the number of unchanged
     clauses left out between them."""
-    word = WordDocument()
-    section = word.sections[0]
-    # Two texts side by side need the page's width.
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
+    word = landscape()
     word.add_heading(f"{new.title} 新旧对照表", level=1)
     for label, document in (("旧版", old), ("新版", new)):
         date = document.publish_date.isoformat() if document.publish_date else "日期不详"
@@ -41,9 +34,7 @@ def comparison_docx(old, new, items: list[Row | int]) -> bytes:
                 _run(left, piece.text, struck=piece.kind == "removed")
             if piece.kind != "removed":
                 _run(right, piece.text, underlined=piece.kind == "added")
-    output = io.BytesIO()
-    word.save(output)
-    return output.getvalue()
+    return as_bytes(word)
 
 
 def _run(cell, text: str, struck: bool = False, underlined: bool = False) -> None:

@@ -109,7 +109,7 @@ def test_word_export_quotes_each_clause_under_its_policy(client, taken):
         f"发布日期：{plan.publish_date:%Y-%m-%d}；效力：{plan.standing_label}"
     )
     assert texts[4] == f"第一部分\u3000{early.text}"
-    assert [run.text for run in word.paragraphs[4].runs if run.bold] == ["第一部分"]
+    assert [run.text for run in word.paragraphs[4].runs if run.bold] == ["第一部分\u3000"]
     assert texts[-1].startswith(
         f"来源：PolicyBase 数据政策库 http://testserver/excerpts/?ids={late.pk},{other.pk},{early.pk}"
     )
