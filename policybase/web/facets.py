@@ -159,18 +159,18 @@ def active_filters(params: QueryDict) -> list[Option]:
 
 
 def suggestion_links(params: QueryDict, suggestions) -> list[tuple[object, str]]:
-    """Each suggested filter with the query string that applies it and takes
-    its word out of the query."""
-    links = []
-    for suggestion in suggestions:
-        wanted = params.copy()
-        wanted.pop("page", None)
-        for key in REGION_BELOW.get(suggestion.field, ()):
-            wanted.pop(key, None)
-        wanted[suggestion.field] = suggestion.value
-        if suggestion.query:
-            wanted["q"] = suggestion.query
-        else:
-            wanted.pop("q", None)
-        links.append((suggestion, wanted.urlencode()))
-    return links
+    """Each suggested filter with the query string that sets it (clearing
+    the regions below, as a facet does) and takes its word out of the query."""
+    return [
+        (
+            suggestion,
+            _option(
+                params,
+                suggestion.label,
+                suggestion.count,
+                {suggestion.field: suggestion.value, "q": suggestion.query},
+                REGION_BELOW.get(suggestion.field, ()),
+            ).query,
+        )
+        for suggestion in suggestions
+    ]
