@@ -1,9 +1,14 @@
 import dataclasses
+import re
 
 from django import forms
 
 from policybase.catalog.models import Region, Standing
 from policybase.search.query import SORTS, Filters
+
+# Control characters: no query means one, and XML 1.0 (the Atom feed that
+# names its query) cannot carry them.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 SORT_LABELS = {
     "relevance": "相关度",
@@ -62,6 +67,9 @@ class SearchForm(forms.Form):
     format = forms.ChoiceField(
         label="格式", required=False, choices=[("json", "JSON"), ("csv", "CSV"), ("xlsx", "Excel")]
     )
+
+    def clean_q(self) -> str:
+        return CONTROL.sub(" ", self.cleaned_data["q"]).strip()
 
     def clean(self):
         data = super().clean()
