@@ -4,6 +4,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 
 from ..clean import table_line
@@ -11,9 +12,10 @@ from ..drafts import RawText, UnreadableSource
 
 
 def read_docx(path: Path) -> RawText:
+    # A file that only starts like a zip ("PK…") is no package at all.
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
         raise UnreadableSource(f"不是有效的 Word（.docx）文件：{error}") from error
     # In document order, so that a table stays in the article that shows it.
     lines = []
