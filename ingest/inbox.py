@@ -13,8 +13,6 @@ the file on. A scan also finishes what a crash left half done: a file in
 processing/ without a job gets one, a file whose job ended is filed away.
 """
 
-import contextlib
-import fcntl
 import logging
 import os
 import time
@@ -23,10 +21,12 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from .jobs import FINISHED, create_job
+from policybase.locks import file_lock
+
+from .jobs import FINISHED, create_job, requeue_interrupted
 from .models import IngestJob
 from .paths import readable
-from .uploads import queue_job, safe_name
+from .uploads import queue_job, safe_name, send_unsent
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,17 @@ def scan(inbox: Path | None = None) -> list[IngestJob]:
     return jobs
 
 
+def scheduled_scan(inbox: Path | None = None) -> list[IngestJob]:
+    """What the worker does on the inbox schedule (and ``manage.py
+    scan_inbox`` at once): send the jobs handed in while the broker was down,
+    queue again those whose process died, then scan. Returns the jobs queued."""
+    send_unsent()
+    again = requeue_interrupted()
+    for job in again:
+        queue_job(job.pk)
+    return again + scan(inbox)
+
+
 def _take(path: Path, inbox: Path) -> IngestJob:
     # A name the database and every reader can hold (uploads make the same).
     target = free_path(inbox / PROCESSING, safe_name(readable(path.name)))
@@ -144,6 +155,7 @@ def _file_away(job: IngestJob, inbox: Path) -> Path | None:
     folder = inbox / (DONE if job.state == IngestJob.State.DONE else FAILED)
     target = path
     if path.parent != folder:
+        folder.mkdir(exist_ok=True)  # a re-run job may end before any scan made it
         target = free_path(folder, path.name)
         path.rename(target)
         # The note of an earlier failure, now out of date (our file, not theirs).
@@ -159,22 +171,7 @@ def _file_away(job: IngestJob, inbox: Path) -> Path | None:
     return target
 
 
-@contextlib.contextmanager
 def inbox_lock(inbox: Path, timeout: float):
     """Yields whether the inbox's lock was taken within ``timeout`` seconds: one
     process at a time moves files in it."""
-    with (inbox.parent / "inbox.lock").open("a") as handle:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    yield False
-                    return
-                time.sleep(0.1)
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return file_lock(inbox.parent / "inbox.lock", timeout)

@@ -13,10 +13,8 @@ waits too long raises ``IndexLockTimeout`` for its task to retry.
 """
 
 import contextlib
-import fcntl
 import itertools
 import threading
-import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -26,6 +24,7 @@ from haystack.constants import ID
 from whoosh.index import LockError
 
 from policybase.catalog.models import Clause, Document
+from policybase.locks import file_lock
 
 # Documents whose clauses are read from the database at a time.
 BATCH_DOCUMENTS = 200
@@ -51,25 +50,10 @@ class IndexLockTimeout(TimeoutError):
 @contextlib.contextmanager
 def index_write_lock(timeout: float = LOCK_TIMEOUT_SECONDS):
     """Hold the index's write lock, shared by every process on this data dir."""
-    path = settings.DATA_DIR / "index.lock"
-    with path.open("a") as handle:
-        deadline = time.monotonic() + timeout
-        pause = 0.05
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise IndexLockTimeout(
-                        f"索引正被另一进程写入，{timeout:.0f} 秒内未能轮到"
-                    ) from None
-                time.sleep(pause)
-                pause = min(pause * 2, 1.0)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with file_lock(settings.DATA_DIR / "index.lock", timeout) as locked:
+        if not locked:
+            raise IndexLockTimeout(f"索引正被另一进程写入，{timeout:.0f} 秒内未能轮到")
+        yield
 
 
 _pending = threading.local()
