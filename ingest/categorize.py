@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import DatabaseError, transaction
 
+from policybase.locks import file_lock
+
 from .classify.data import labels_digest, load_labeled
 from .classify.review import needs_review
 from .drafts import DocumentDraft
@@ -43,6 +45,16 @@ def _file_signature(path):
     return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
+class ClassifierUnavailable(Exception):
+    """No usable model and none could be trained: the job fails with this
+    message instead of classifying with nothing."""
+
+
+# Training the seed model takes 15 s to a minute; a process that waits longer
+# than this for another one's training gives up, and its job says why.
+TRAINING_LOCK_TIMEOUT_SECONDS = 600
+
+
 # One entry, keyed by the file's signature: the model of the current file.
 # After training into a missing file the next call loads what was written, once.
 @functools.lru_cache(maxsize=1)
@@ -53,8 +65,7 @@ def _classifier(path, signature) -> "ClauseClassifier":
     from .classify.model import ClauseClassifier, ModelFileError
 
     with _lock:
-        # Checked again under the lock: another thread may have just trained it.
-        if path.exists():
+        if signature is not None:
             try:
                 classifier = ClauseClassifier.load(path)
             except ModelFileError as error:
@@ -62,12 +73,36 @@ def _classifier(path, signature) -> "ClauseClassifier":
             else:
                 record_version(path.name, classifier, unless_any=True)
                 return classifier
-        log.info("training a classifier from %s into %s", settings.SEED_CLAUSES, path)
+        # Every process of a worker may find the model missing at once (a new
+        # data dir, four jobs): one trains, the others wait for its file.
+        with file_lock(path.with_name(path.name + ".lock"), TRAINING_LOCK_TIMEOUT_SECONDS) as got:
+            if not got:
+                raise ClassifierUnavailable(
+                    f"分类模型正由另一进程训练，{TRAINING_LOCK_TIMEOUT_SECONDS} 秒内未完成；"
+                    "请稍后重新运行本任务"
+                )
+            if _file_signature(path) != signature:
+                try:
+                    return ClauseClassifier.load(path)
+                except ModelFileError as error:
+                    log.warning("the classifier another process wrote is unusable: %s", error)
+            return _train_seed_model(path)
+
+
+def _train_seed_model(path) -> "ClauseClassifier":
+    from .classify.model import ClauseClassifier
+
+    log.info("training a classifier from %s into %s", settings.SEED_CLAUSES, path)
+    try:
         texts, labels = load_labeled(settings.SEED_CLAUSES)
         classifier = ClauseClassifier.train(texts, labels)
         classifier.save(path)
-        record_version(path.name, classifier, data_digest=labels_digest(texts, labels))
-        return classifier
+    except (OSError, ValueError) as error:
+        raise ClassifierUnavailable(
+            f"没有可用的分类模型，也无法从 {settings.SEED_CLAUSES} 训练：{error}"
+        ) from error
+    record_version(path.name, classifier, data_digest=labels_digest(texts, labels))
+    return classifier
 
 
 def record_version(

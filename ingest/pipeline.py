@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .categorize import categorize
+from .categorize import ClassifierUnavailable, categorize
 from .drafts import DocumentDraft, UnreadableSource
 from .parse import parse_path
 from .paths import readable
@@ -19,6 +19,12 @@ SUPPORTED_SUFFIXES = set(READERS)
 NO_POLICY = (
     "文件里没有找到政策文件：既没有带文种的标题（办法、意见、通知……），也没有编号的条款。"
     "请确认这是政策文件；若是，请检查转换出的文本是否完整、是否保留了换行。"
+)
+
+# A worker's pool process has a memory limit (settings.WORKER_MEMORY_LIMIT_MB).
+MEMORY_EXCEEDED = (
+    "解析时超出处理进程的内存上限：文件可能过大或已损坏。请拆分文件后重新提交，"
+    "或由运维调高 POLICYBASE_WORKER_MEMORY_LIMIT_MB。"
 )
 
 
@@ -41,6 +47,8 @@ def parse_file(path: Path) -> ParsedFile:
         return ParsedFile(path, error=str(exc))
     except OSError as exc:
         return ParsedFile(path, error=f"无法读取文件：{exc.strerror or exc}")
+    except MemoryError:
+        return ParsedFile(path, error=MEMORY_EXCEEDED)
     except Exception as exc:  # a parser bug must cost one file, not the batch
         log.exception("parsing %s failed", path)
         return ParsedFile(
@@ -50,7 +58,10 @@ def parse_file(path: Path) -> ParsedFile:
         # Stored, it would be a done job with nothing in it, and the dry run
         # would print no line for it at all: the operator would never know.
         return ParsedFile(path, error=NO_POLICY)
-    categorize(documents)
+    try:
+        categorize(documents)
+    except ClassifierUnavailable as exc:
+        return ParsedFile(path, error=str(exc))
     return ParsedFile(path, documents)
 
 

@@ -1,6 +1,8 @@
 """The clause classifier: char n-gram features, a linear SVM, calibrated scores."""
 
 import datetime as dt
+import os
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -199,9 +201,22 @@ class ClauseClassifier:
             "calibrator": self.calibrator,
             "metadata": self.metadata,
         }
-        partial = path.with_name(path.name + ".partial")
-        joblib.dump(state, partial, compress=3)
-        partial.replace(path)  # a reader never sees half a file
+        # A name of its own for every writer: two processes saving at once
+        # into one shared ".partial" wrote into the same file, and the one
+        # renamed in place was a mix of both, which joblib then read as arrays
+        # of absurd shapes, tens of GB (issue 26).
+        handle, partial = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
+        )
+        os.close(handle)
+        try:
+            joblib.dump(state, partial, compress=3)
+            with open(partial, "rb") as written:
+                os.fsync(written.fileno())  # on disk before it takes the name
+            os.replace(partial, path)  # a reader never sees half a file
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
 
     @classmethod
     def load(cls, path: Path):

@@ -7,6 +7,7 @@ the noise of a single split.
 """
 
 import math
+import multiprocessing
 import pickle
 from pathlib import Path
 
@@ -210,6 +211,31 @@ def test_save_load_round_trip(classifier, split, tmp_path):
     assert loaded.predict(test_texts[:300]) == classifier.predict(test_texts[:300])
     assert loaded.metadata == classifier.metadata
     assert loaded.metadata["n_samples"] == len(split[0])
+
+
+def _save_repeatedly(classifier, path, times):
+    for _ in range(times):
+        classifier.save(path)
+
+
+def test_processes_saving_at_once_leave_one_whole_model(classifier, split, tmp_path):
+    # Four processes writing one file at once: each through a name of its own,
+    # so the file that ends up in place is one whole model, never a mix.
+    path = tmp_path / "classifier.joblib"
+    context = multiprocessing.get_context("fork")
+    writers = [
+        context.Process(target=_save_repeatedly, args=(classifier, path, 3)) for _ in range(4)
+    ]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(120)
+    assert [writer.exitcode for writer in writers] == [0, 0, 0, 0]
+    _, test_texts, _, _ = split
+    assert ClauseClassifier.load(path).predict(test_texts[:50]) == classifier.predict(
+        test_texts[:50]
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["classifier.joblib"]
 
 
 def test_load_rejects_corrupt_and_foreign_files(tmp_path):
