@@ -75,6 +75,7 @@ class IngestJobAdmin(admin.ModelAdmin):
         "started",
         "finished",
         "duration",
+        "attempts",
     ]
     list_display_links = ["pk", "file_name"]
     list_filter = ["state"]
@@ -88,6 +89,7 @@ class IngestJobAdmin(admin.ModelAdmin):
         "started",
         "finished",
         "duration",
+        "attempts",
         "warning_list",
     ]
     readonly_fields = fields

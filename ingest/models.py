@@ -25,6 +25,9 @@ class IngestJob(models.Model):
     created = models.DateTimeField("创建时间", auto_now_add=True)
     started = models.DateTimeField("开始时间", null=True, blank=True)
     finished = models.DateTimeField("结束时间", null=True, blank=True)
+    # Runs started: a run whose process died (out of memory, killed, past
+    # its time limit) is started again, up to ingest.jobs.MAX_ATTEMPTS.
+    attempts = models.PositiveSmallIntegerField("运行次数", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "入库任务"
@@ -43,6 +46,7 @@ class IngestJob(models.Model):
             "documents": list(self.documents.values_list("pk", flat=True)),
             "started": self.started.isoformat() if self.started else None,
             "finished": self.finished.isoformat() if self.finished else None,
+            "attempts": self.attempts,
         }
 
 

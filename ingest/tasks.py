@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 
 from .jobs import TRANSIENT_ERRORS, run_ingest_job
 from .training import retraining_due, train_and_install, training_data
@@ -9,9 +10,11 @@ from .training import retraining_due, train_and_install, training_data
 # transaction per file, left nothing half written. Errors that may pass are
 # retried with growing pauses (5 s, 10 s, 20 s … at most 5 min, jittered); the
 # last try fails the job with its message. A file that cannot be read is
-# not retried: the job fails at once.
+# not retried: the job fails at once. Past its time limit the process is
+# killed, and the job is run again like that of any process that died.
 @shared_task(
     bind=True,
+    time_limit=settings.INGEST_TIME_LIMIT,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=TRANSIENT_ERRORS,
@@ -30,13 +33,11 @@ def ingest_job(self, job_id):
 
 @shared_task
 def scan_inbox():
-    from .inbox import scan
-    from .uploads import send_unsent
+    from .inbox import scheduled_scan
 
     # Running at all, the scan shows the broker is up: jobs that were handed
-    # in while it was down go now.
-    send_unsent()
-    return [job.pk for job in scan()]
+    # in while it was down go now, and so do those whose process died.
+    return [job.pk for job in scheduled_scan()]
 
 
 # A site that could not be reached is tried again, alone, after 5, 10, then 20 minutes.

@@ -183,6 +183,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": max(1, min(60, VISIBILITY_TIMEOUT // 10)),
     "unacked_restore_throttle": 1,
 }
+# Bounds on a worker's pool processes (deploy/README.md has the figures): a
+# process that ends a task above WORKER_RECYCLE_MB resident is replaced; one
+# that asks for more than WORKER_MEMORY_LIMIT_MB of private memory gets a
+# MemoryError (its job fails, saying so) instead of the whole machine running
+# out; an ingest job still running after INGEST_TIME_LIMIT seconds is killed.
+WORKER_RECYCLE_MB = envint("POLICYBASE_WORKER_RECYCLE_MB", 1024)
+WORKER_MEMORY_LIMIT_MB = envint("POLICYBASE_WORKER_MEMORY_LIMIT_MB", 3072)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = WORKER_RECYCLE_MB * 1024  # in KiB
+INGEST_TIME_LIMIT = envint("POLICYBASE_INGEST_TIME_LIMIT", 1800)
 # Index writes go to their own queue, so a deployment can give them one
 # dedicated writer (`celery -A policybase worker -Q index -c 1`). A plain
 # `celery -A policybase worker` consumes every queue listed here, so nothing

@@ -75,7 +75,11 @@ def test_ingest_jobs_json_lists_failed_and_done_jobs(
     assert [job["state"] for job in jobs] == ["failed", "done"]
     assert jobs[0]["message"]
     assert jobs[1]["documents"]
-    assert set(jobs[0]) == {"id", "source", "state", "message", "documents", "started", "finished"}
+    # The contract's fields (DESIGN §4.1), and how many runs each job took.
+    assert set(jobs[0]) == {
+        "id", "source", "state", "message", "documents", "started", "finished", "attempts"
+    }  # fmt: skip
+    assert [job["attempts"] for job in jobs] == [1, 1]
 
 
 def test_the_celery_task_runs_the_same_job(search_index, media_dir, sample_copy):

@@ -17,4 +17,5 @@ class Command(BaseCommand):
             if options["json"]:
                 self.stdout.write(json.dumps(record, ensure_ascii=False))
             else:
-                self.stdout.write(f"#{job.pk} {job.state:8} {job.source} {job.message}")
+                runs = f"（第 {job.attempts} 次运行）" if job.attempts > 1 else ""
+                self.stdout.write(f"#{job.pk} {job.state:8} {job.source} {job.message}{runs}")
