@@ -45,11 +45,14 @@ def stack_factory(postgres, classifier_file):
     as a deployment is before its processes start."""
     stacks = []
 
-    def make(**env) -> Stack:
+    def make(model=True, **env) -> Stack:
+        """``model=False``: a data dir as new as a first deployment's, with no
+        trained classifier in it."""
         database = f"policybase_{next(_databases)}"
         postgres.execute(f"CREATE DATABASE {database}")
         data_dir = Path(tempfile.mkdtemp(prefix="policybase-ops-"))
-        shutil.copy(classifier_file, data_dir / "classifier.joblib")
+        if model:
+            shutil.copy(classifier_file, data_dir / "classifier.joblib")
         stack = Stack(postgres, database, Redis().start(), data_dir,
                       POLICYBASE_INBOX_INTERVAL=INBOX_INTERVAL, **env)  # fmt: skip
         stacks.append(stack)

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -231,3 +232,55 @@ class Stack:
         for process in self.processes:
             if process.poll() is None:
                 self.kill(process)
+
+
+def process_tree(root: int) -> list[int]:
+    """``root`` and every process it started, children of children too."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    tree, grown = {root}, True
+    while grown:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grown = bool(more)
+    return sorted(tree)
+
+
+def resident_bytes(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+class MemoryWatch:
+    """The peak resident memory of each process of a tree (a worker, its pool
+    and its beat), sampled every ``pause`` seconds until ``stop()``."""
+
+    def __init__(self, root: int, pause: float = 0.1):
+        self.root, self.pause = root, pause
+        self.peaks: dict[int, int] = {}
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def _run(self):
+        while not self._stopped.is_set():
+            for pid in process_tree(self.root):
+                self.peaks[pid] = max(self.peaks.get(pid, 0), resident_bytes(pid))
+            self._stopped.wait(self.pause)
+
+    def stop(self) -> dict[int, int]:
+        self._stopped.set()
+        self._thread.join(10)
+        return self.peaks
