@@ -111,17 +111,25 @@ SENTENCE_END = tuple("。！？；：…」”’）)】》")
 # A Latin acronym in brackets glosses the term before it (伙伴关系协定（RCEP）,
 # 贯标（DCMM）): its closing bracket is inside a sentence, not at an end.
 ACRONYM_GLOSS = re.compile(r"[（(][A-Za-z][A-Za-z0-9&.\-]*[)）]$")
-# Lines that open a block and so never continue the previous line.
-BLOCK_START = re.compile(
+# A numbered heading or item: 第三章, 第五条, 一、, （二）, 1. — never a title.
+NUMBERED = re.compile(
     r"^(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]+[)）]|\d+[.．、](?!\d)|"
-    r"第[一二三四五六七八九十百零〇\d]+[章节条部分]|附件|[（(]来源)"
+    r"第[一二三四五六七八九十百零〇\d]+[章节条部分编])"
 )
+# Lines that open a block and so never continue the previous line.
+BLOCK_START = re.compile(rf"{NUMBERED.pattern}|^(?:附件|[（(]来源)")
 # A policy title ends with its document type, then maybe status in brackets.
 DOC_TYPE_WORDS = (
     "条例|办法|规定|意见|方案|计划|通知|细则|指引|措施|规划|决定|纲要|要点|清单|指南|规则|"
     "标准|规范|公告|通告|批复|宣言|通则|守则|制度|若干规定|行动|工作方案"
 )
-TITLE_LIKE = re.compile(rf"^.{{4,90}}(?:{DOC_TYPE_WORDS})(?:\s*[（(][^（）()]{{1,12}}[）)])*\s*$")
+TITLE_LIKE = re.compile(
+    rf"^.{{4,90}}(?:{DOC_TYPE_WORDS})(?:\s*[（(][^（）()]{{1,12}}[）)])*\s*$"
+    # A law, and an amendment to one: 中华人民共和国数据安全法, 中华人民共和国刑法修正案（十）
+    r"|^中华人民共和国[^，。；：]{1,40}(?:法|修正案)(?:[（(][^（）()]{1,12}[）)])?$"
+    # A judicial interpretation or a decision: 最高人民法院关于审理…问题的解释
+    r"|^[^，。；：]{2,40}关于[^。；：]{2,90}的(?:解释|决定|批复)(?:[（(][^（）()]{1,12}[）)])?$"
+)
 # Breaks shorter than this are headings, signatures or dates, not broken sentences.
 MIN_BROKEN_LINE = 15
 # A numbered line longer than this, or ending in a comma, is a paragraph, not a heading.
@@ -131,6 +139,12 @@ MID_SENTENCE = tuple("，、,“（(")
 INNER_PUNCTUATION = re.compile(r"[。，；,;]")
 # "发布时间：2024年3月15日", "索引号：…": a labelled field, never half a sentence.
 LABEL_LINE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:：]")
+# A line of a law's header note ends with what happened on its date: 2021年6月10日
+# …会议通过, 2019年5月1日 施行; the next line is the next event or the text.
+HEADER_EVENT = re.compile(
+    r"^[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日.*"
+    r"(?:通过|批准|公布|发布|修正|修订|修改|施行|实施)[）)]?$"
+)
 # A line ending in a date or a 文号 is a field or a signature, not a broken sentence.
 ENDS_WITH_FIELD = re.compile(r"(?:\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}|[号號])\s*$")
 # Line breaks other than "\n": a lone "\r", the form feed that separates pages in
@@ -315,6 +329,7 @@ def _continues(previous: str, line: str) -> bool:
         and (not BLOCK_START.match(previous) or _numbered_paragraph(previous))
         and not LABEL_LINE.match(previous)
         and not ENDS_WITH_FIELD.search(previous)
+        and not HEADER_EVENT.match(previous)
         and not is_title_like(previous)
     )
 

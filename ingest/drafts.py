@@ -64,6 +64,13 @@ class DocumentDraft:
     # Text around the body that carries metadata but no clauses: the notice
     # that publishes the document, its addressees and signature.
     preamble: str = ""
+    # The title of the notice that published it (关于印发X的通知), when the
+    # notice is its preamble; "" otherwise.
+    notice_title: str = ""
+    # A law's header note (题注): the dated events under its title, as printed,
+    # and as read (metadata.legislation.Event.as_dict, oldest first).
+    header_note: str = ""
+    history: list[dict] = field(default_factory=list)
     # Where the document was found (a compilation's section, a newsletter's
     # source line); region detection falls back on it.
     filed_under: str = ""
@@ -98,6 +105,7 @@ class DocumentDraft:
             "doc_type": self.doc_type,
             "status": self.status,
             "has_full_text": self.has_full_text,
+            "history": self.history,
             "warnings": self.warnings,
             "clauses": [
                 {

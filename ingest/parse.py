@@ -14,7 +14,8 @@ from .split import split_documents
 def parse_raw(raw: RawText) -> list[DocumentDraft]:
     drafts = []
     first_of_title: dict[str, DocumentDraft] = {}
-    documents = split_documents(clean(raw.text), raw.source)
+    hint = clean(raw.fields.get("title", ""))
+    documents = split_documents(clean(raw.text), raw.source, hint)
     # A page's labelled fields describe the page's one document.
     fields = raw.fields if len(documents) == 1 else {}
     for draft in documents:

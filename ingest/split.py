@@ -20,9 +20,14 @@ titled X: analysts look for X, and the notice's 文号, date and signatories
 import re
 from dataclasses import dataclass
 
-from .clean import BLOCK_START, is_title_like
+from policybase.search.analyzer import fold
+
+from .clean import BLOCK_START, NUMBERED, is_title_like
 from .drafts import DocumentDraft
-from .metadata.dates import make_date
+from .metadata import ORGANISATION
+from .metadata.dates import DATE_LINE, make_date
+from .metadata.doc_numbers import is_doc_number_line
+from .metadata.legislation import ORDER_HEADER, note_lines, parse_events
 
 # （来源：“网信中国”微信公众号）, (来源:杭州市人民政府办公厅)
 SOURCE_LINE = re.compile(r"^[（(]\s*(?:来源|來源|稿源)\s*[:：](?P<source>.*?)[)）]\s*$")
@@ -42,6 +47,29 @@ CONTENTS_LINE = re.compile(r"^\d{1,3}\s+\S")
 MIN_NEWSLETTER_ITEMS = 2
 # A first line longer than this is text, not a title.
 MAX_UNTITLED_TITLE = 60
+UNTITLED = "没有找到带文种的政策标题（办法、意见、通知……），标题取自首行或文件名，请核对。"
+# How far into a file its title is looked for by the hint or a header note.
+TITLE_REACH = 40
+MAX_TITLE = 90
+# A title broken over lines: at most this many pieces above its last line, each short.
+MAX_TITLE_FRAGMENTS = 2
+MAX_TITLE_FRAGMENT = 40
+# What a title's first piece starts or ends with: 关于, a place or an organ, a year range.
+TITLE_START = re.compile(
+    r"关于|^(?:\d{4}\s*[—\-–－~至]\s*\d{4}\s*年|中华人民共和国)"
+    r"|(?:省|市|区|县|自治区|自治州|部|局|委|厅|办公室|政府|委员会|中心)$"
+)
+# What a line above a title never is part of it: sentences, fields, brackets alone.
+TITLE_BREAKERS = re.compile(r"[。；：:，,！？]|^[（(].*[）)]$|^附件")
+# （征求意见稿）, (试行) on a line of its own under the title.
+STATUS_LINE = re.compile(r"^[（(]\s*(征求意见稿|试行|暂行|草案|送审稿)\s*[）)]$")
+# What a page prints around a title on the lines below it: its breadcrumbs, the site's name.
+MAX_TITLE_DRESSING = 40
+# A law's contents: 目录 and chapter headings, each short.
+MAX_CONTENTS_LINES = 120
+MAX_CONTENTS_LINE = 40
+# Spaces, quotes, brackets and dashes, which print differently in copies of one title.
+TITLE_NOISE = re.compile(r"[\s“”\"'‘’《》〈〉「」『』()（）\[\]【】\-—–－×·・]")
 # The policy a notice publishes: 关于印发《X》的通知
 # The X a notice publishes: 关于印发《X》的通知, or 关于印发X的通知 as official
 # titles print it (GB/T 9704 keeps 《》 in a title for laws and rules only).
@@ -57,7 +85,7 @@ class TocEntry:
     end: int
 
 
-def split_documents(text: str, source: str) -> list[DocumentDraft]:
+def split_documents(text: str, source: str, title_hint: str = "") -> list[DocumentDraft]:
     entries = table_of_contents(text)
     if len(entries) >= MIN_TOC_ENTRIES:
         return split_compilation(text, source, entries)
@@ -65,7 +93,9 @@ def split_documents(text: str, source: str) -> list[DocumentDraft]:
     sources = [i for i, line in enumerate(lines) if SOURCE_LINE.match(line)]
     if len(sources) >= MIN_NEWSLETTER_ITEMS:
         return split_newsletter(lines, source, sources)
-    draft = document_from_lines(lines, source) or untitled_document(lines, source)
+    draft = document_from_lines(lines, source, title_hint=title_hint) or untitled_document(
+        lines, source
+    )
     return [draft] if draft else []
 
 
@@ -83,18 +113,79 @@ def untitled_document(lines: list[str], source: str) -> DocumentDraft | None:
         source=source,
         title=first if titled else source.rsplit(".", 1)[0],
         body="\n".join(lines[1:] if titled else lines),
-        warnings=["没有找到带文种的政策标题（办法、意见、通知……），标题取自首行或文件名，请核对。"],
+        warnings=[UNTITLED],
     )
 
 
 def is_policy_title(line: str) -> bool:
-    return is_title_like(line) and not CONTENTS_LINE.match(line)
+    return is_title_like(line) and not CONTENTS_LINE.match(line) and not NUMBERED.match(line)
 
 
 def document_from_lines(
-    lines: list[str], source: str, filed_under: str = ""
+    lines: list[str], source: str, filed_under: str = "", title_hint: str = ""
 ) -> DocumentDraft | None:
-    """The document starting at the first policy title in ``lines``."""
+    """The document starting at its title in ``lines``: the line the file's
+    format names as its title (``title_hint``: a Markdown heading, a page's
+    ArticleTitle), else a title above a law's header note or contents, else
+    the policy title nearest above the first numbered block."""
+    title_index = title_line(lines, title_hint)
+    if title_index is None:
+        return None
+    title_start = title_fragments_above(lines, title_index)
+    title = "".join(line.strip() for line in lines[title_start : title_index + 1])
+    body_start = title_index + 1
+    preamble: list[str] = []
+    notice_title = ""
+    starts = [i for i in range(title_start) if is_policy_title(lines[i])]
+    # 关于印发《X》的通知 … then X's own title line: the notice is X's preamble.
+    for notice_index in starts:
+        published = PUBLISHED.search(lines[notice_index])
+        if published and _same_title((published[1] or published[2]), title):
+            preamble = lines[notice_index + 1 : title_start]
+            notice_title = lines[notice_index]
+            break
+    else:
+        # 中华人民共和国国务院令 第535号 《X》已经…通过，现予公布 … then X.
+        order = next((i for i in range(title_start) if ORDER_HEADER.match(lines[i].strip())), None)
+        if order is not None and any(f"《{title}》" in line for line in lines[order:title_start]):
+            preamble = lines[order:title_start]
+            notice_title = lines[order].strip()
+    # The 文号 a page prints above the notice's title belongs to it.
+    numbers = [
+        lines[i]
+        for i in range(max(0, title_start - 2), title_start)
+        if is_doc_number_line(lines[i])
+    ]
+    if preamble or notice_title:
+        preamble = numbers + preamble
+    elif numbers:
+        preamble = numbers
+    body_start, status = _skip_title_echoes(lines, body_start, title)
+    note = note_lines(lines[body_start:])
+    header_note = "\n".join(lines[body_start : body_start + note])
+    body_start = _skip_contents(lines, body_start + note)
+    return DocumentDraft(
+        source=source,
+        title=title,
+        body="\n".join(lines[body_start:]),
+        preamble="\n".join(preamble),
+        notice_title=notice_title,
+        header_note=header_note,
+        status=status,
+        filed_under=filed_under,
+    )
+
+
+def title_line(lines: list[str], hint: str = "") -> int | None:
+    """The index of the document's title line (see ``document_from_lines``)."""
+    if hint:
+        key = _title_key(hint)
+        for index, line in enumerate(lines[:TITLE_REACH]):
+            if _title_key(line) == key:
+                return _published_below(lines, index)
+    for index in range(min(len(lines), TITLE_REACH)):
+        if _heads_legislation(lines, index):
+            return index
     starts = [i for i, line in enumerate(lines) if is_policy_title(line)]
     if not starts:
         return None
@@ -102,22 +193,106 @@ def document_from_lines(
     # The title nearest above the first numbered block; editor's notes come before it.
     before_block = [i for i in starts if i < first_block]
     title_index = before_block[-1] if before_block else starts[0]
-    body_start = title_index + 1
-    preamble: list[str] = []
-    # 关于印发《X》的通知 … then X's own title line: the notice is X's preamble.
-    for notice_index in starts[: starts.index(title_index)]:
-        published = PUBLISHED.search(lines[notice_index])
-        if published and (published[1] or published[2]).strip() == lines[title_index].strip():
-            preamble = lines[notice_index + 1 : title_index]
-            title_index = notice_index
-            break
-    return DocumentDraft(
-        source=source,
-        title=lines[title_index],
-        body="\n".join(lines[body_start:]),
-        preamble="\n".join(preamble),
-        filed_under=filed_under,
+    # A notice whose policy follows as an attachment (附件 … X): X is the title,
+    # and document_from_lines makes the notice its preamble.
+    return _published_below(lines, title_index)
+
+
+def _published_below(lines: list[str], index: int) -> int:
+    """The title line of the policy the notice at ``index`` publishes, when
+    the file holds it too (关于印发X的通知 … X); else ``index``."""
+    published = PUBLISHED.search(lines[index])
+    if not published:
+        return index
+    key = _title_key(published[1] or published[2])
+    for below in range(index + 1, len(lines)):
+        start = title_fragments_above(lines, below)
+        if _title_key("".join(lines[max(start, index + 1) : below + 1])) == key:
+            return below
+    return index
+
+
+def _heads_legislation(lines: list[str], index: int) -> bool:
+    """Whether ``lines[index]`` is a title over a header note (题注) with an
+    event in it, or over a table of contents (目录)."""
+    line = lines[index].strip()
+    if not (4 <= len(line) <= MAX_TITLE) or NUMBERED.match(line) or "。" in line:
+        return False
+    if DATE_LINE.match(line) or ORGANISATION.match(fold(line)):
+        return False
+    after, _ = _skip_title_echoes(lines, index + 1, line)
+    if after < len(lines) and _is_contents_heading(lines[after]):
+        return True
+    note = note_lines(lines[after:])
+    return note > 0 and any(
+        event.action for event in parse_events("\n".join(lines[after : after + note]))
     )
+
+
+def title_fragments_above(lines: list[str], index: int) -> int:
+    """Where a title broken over lines starts: ``2024—2026年海南省`` above
+    ``农机购置与应用补贴实施方案``, ``广州市`` and ``住房和城乡建设局`` above
+    ``关于…的通知``. A line above joins only when it reads as a title's start."""
+    start = index
+    while start > 0 and index - start < MAX_TITLE_FRAGMENTS:
+        above = lines[start - 1].strip()
+        if not (2 <= len(above) <= MAX_TITLE_FRAGMENT) or not TITLE_START.search(above):
+            break
+        if TITLE_BREAKERS.search(above) or NUMBERED.match(above) or BLOCK_START.match(above):
+            break
+        if DATE_LINE.match(above) or is_policy_title(above):
+            break
+        start -= 1
+    return start
+
+
+def _skip_title_echoes(lines: list[str], start: int, title: str) -> tuple[int, list[str]]:
+    """Skip the lines under a title that repeat it (a page's heading above the
+    same title broken over lines) or only give its status, ``（征求意见稿）``;
+    returns where the rest starts and the statuses read."""
+    key, statuses = _title_key(title), []
+    while start < len(lines):
+        line = lines[start].strip()
+        part = _title_key(line)
+        if STATUS_LINE.match(line):
+            statuses.append(STATUS_LINE.match(line).group(1))
+        # A piece of the title, or the title with a site's name or breadcrumbs
+        # around it (首页 > 专题 > …通告, …通告-某某局网站).
+        elif not part or not (
+            part in key or (key in part and len(part) <= len(key) + MAX_TITLE_DRESSING)
+        ):
+            break
+        start += 1
+    return start, statuses
+
+
+def _skip_contents(lines: list[str], start: int) -> int:
+    """Past a table of contents (目录 and its chapter headings) at ``start``:
+    to where its first heading is printed again, starting the body."""
+    if start >= len(lines) or not _is_contents_heading(lines[start]):
+        return start
+    entries = []
+    for index in range(start + 1, min(len(lines), start + MAX_CONTENTS_LINES)):
+        line = lines[index].strip()
+        if entries and _title_key(line) == _title_key(entries[0]):
+            return index
+        if not line or len(line) > MAX_CONTENTS_LINE or "。" in line:
+            return index
+        entries.append(line)
+    return start + 1
+
+
+def _is_contents_heading(line: str) -> bool:
+    return "".join(line.split()) in ("目录", "目錄")
+
+
+def _title_key(text: str) -> str:
+    """A title as compared: folded, without spaces, quotes, brackets or dashes."""
+    return TITLE_NOISE.sub("", fold(text))
+
+
+def _same_title(a: str, b: str) -> bool:
+    return _title_key(a) == _title_key(b)
 
 
 def split_newsletter(lines: list[str], source: str, source_lines: list[int]) -> list[DocumentDraft]:

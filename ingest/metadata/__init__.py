@@ -9,11 +9,11 @@ import re
 
 from policybase.search.analyzer import fold
 
-from ..drafts import DocumentDraft
-from . import dates
+from ..drafts import DocumentDraft, RegionRef
+from . import dates, legislation
 from .doc_numbers import find_doc_number
 from .issuers import canonical_issuers, placed_issuers
-from .regions import detect_region, is_national_issuer
+from .regions import detect_region, full_names, is_local_issuer, is_national_issuer
 
 # 关于印发《“数据要素×”三年行动计划（2024—2026年）》的通知: the notice publishes
 # X; official titles mostly print it without 《》 (关于印发X的通知), then only a
@@ -53,8 +53,13 @@ DOC_TYPES = (
     "守则",
     "制度",
     "目录",
+    "解释",
+    "修正案",
+    "法",
 )
-STATUS_WORDS = ("征求意见稿", "草案", "试行", "暂行", "修订")
+# 方法, 办法 (already a type of its own), 执法, 司法, 立法: words that end in 法 and name no law.
+NOT_A_LAW = tuple("方办做说手写用算执司立守合非违依")
+STATUS_WORDS = ("征求意见稿", "草案", "试行", "暂行", "送审稿")
 # Trailing status brackets: （试行）（征求意见稿）
 TRAILING_BRACKETS = re.compile(r"(?:\s*[（(][^（）()]{1,12}[）)])+\s*$")
 # 本规定由国家互联网信息办公室会同…负责解释: who answers for a text without a signature.
@@ -84,15 +89,26 @@ PAGE_FIELDS = {
     "发文机关": "issuer",
     "发文单位": "issuer",
     "发布机构": "issuer",
+    "发布机关": "issuer",
     "发文字号": "doc_number",
     "文号": "doc_number",
     "成文日期": "written",
     "发布日期": "published",
+    "实施日期": "effective",
+    "施行日期": "effective",
+    "失效日期": "expiry",
+    "标题": "title",
+    "名称": "title",
 }
 # 发文机关 "国家数据局 中央网信办 国家发展改革委": several issuers in one field.
 ISSUER_LIST = re.compile(r"[\s、，,;；]+")
-# 上海市浦东新区人民政府　2024年6月20日: issuer and date on one signature line.
-SIGNED_LINE = re.compile(rf"^(?P<issuer>{ORGANISATION_NAME})\s*(?:{dates.DATE.pattern})\s*$")
+# 上海市浦东新区人民政府　2024年6月20日: issuers and date on one signature line.
+SIGNED_LINE = re.compile(
+    rf"^(?P<issuer>(?:{ORGANISATION_NAME}[\s\u3000]*)+?)\s*(?:{dates.DATE.pattern})\s*$"
+)
+# Where run-together signatories part: after an organ's suffix, where a
+# division's full name (regions.full_names) starts the next body.
+ORGAN_END = "局部委办厅院行会府室署心"
 
 
 def doc_type_of(title: str) -> str | None:
@@ -100,15 +116,38 @@ def doc_type_of(title: str) -> str | None:
     best, best_end = None, -1
     for doc_type in DOC_TYPES:
         end = core.rfind(doc_type)
+        if doc_type == "法" and end > 0 and core[end - 1] in NOT_A_LAW:
+            continue
         if end != -1 and end + len(doc_type) > best_end:
             best, best_end = doc_type, end + len(doc_type)
     return best
 
 
 def status_of(title: str) -> list[str]:
-    folded = fold(title)
-    found = [(folded.find(word), word) for word in STATUS_WORDS if word in folded]
-    return [word for _, word in sorted(found)]
+    """The status flags a title carries: in its trailing brackets （试行）（征求意见稿）,
+    or right before its type (暂行办法, 条例草案). A flag inside the name of
+    another text (…暂行规定实施办法) is that text's."""
+    folded = fold(title).strip()
+    brackets = TRAILING_BRACKETS.search(folded)
+    core = folded[: brackets.start()] if brackets else folded
+    flags = [(0, word) for word in STATUS_WORDS if core.endswith(word)]
+    doc_type = doc_type_of(core)
+    if doc_type and core.endswith(doc_type):
+        # 暂行管理办法: a flag before the type, with no other type in between
+        # (…暂行规定实施办法 is the 实施办法 of a 暂行规定).
+        before = core[: -len(doc_type)]
+        for word in STATUS_WORDS:
+            position = before.rfind(word)
+            between = before[position + len(word) :] if position != -1 else ""
+            if position != -1 and len(between) <= 6 and not any(t in between for t in DOC_TYPES):
+                flags.append((0, word))
+    if brackets:
+        flags += [
+            (1 + brackets.group().find(word), word)
+            for word in STATUS_WORDS
+            if word in brackets.group()
+        ]
+    return list(dict.fromkeys(word for _, word in sorted(flags)))
 
 
 def published_title(title: str) -> str:
@@ -136,14 +175,33 @@ def issuers_from_title(title: str) -> list[str]:
 
 def signature(lines: list[str]) -> tuple[list[str], dt.date | None]:
     """Signatories and date of the first signature: the organisations listed
-    above a line that is only a date, or one organisation and the date on one
+    above a line that is only a date, or the organisations and the date on one
     line (folded, so 廳 reads as 厅)."""
     for index, line in enumerate(lines):
         if signed := SIGNED_LINE.match(fold(line)):
-            return [line[: signed.end("issuer")].strip()], dates.parse_date(line)
+            return organisations(line[: signed.end("issuer")]), dates.parse_date(line)
         if dates.DATE_LINE.match(line):
-            return [lines[i] for i in signatory_lines(lines, index)], dates.parse_date(line)
+            signatories = [
+                name for i in signatory_lines(lines, index) for name in organisations(lines[i])
+            ]
+            return signatories, dates.parse_date(line)
     return [], None
+
+
+def organisations(text: str) -> list[str]:
+    """The bodies a signature line names, however they are run together:
+    广州市民政局广州市财政局 → 广州市民政局, 广州市财政局. A body's name starts
+    again after an organ's suffix where a province, city or district is named
+    in full (江苏 alone stays: 中国银保监会江苏监管局 is one office)."""
+    names = []
+    for part in re.split(r"[\s\u3000、，,]+", text.strip()):
+        start = 0
+        for match in full_names().finditer(part):
+            if match.start() > start + 1 and part[match.start() - 1] in ORGAN_END:
+                names.append(part[start : match.start()])
+                start = match.start()
+        names.append(part[start:])
+    return [name for name in names if name]
 
 
 def signatory_lines(lines: list[str], date_index: int) -> range:
@@ -162,48 +220,127 @@ def extract_metadata(
     A web page's labelled ``fields`` fill only what the text does not say, so
     a policy gets the same metadata from its page as from its PDF."""
     fields = fields or {}
-    raw_title = draft.title
+    # The notice publishing it names its issuers (XX关于印发…的通知).
+    raw_title = draft.notice_title or draft.title
     preamble = draft.preamble.split("\n") if draft.preamble else []
     lines = preamble + draft.body.split("\n")
+    events = legislation.parse_events(draft.header_note) if draft.header_note else []
+    draft.history = [event.as_dict() for event in events]
 
-    draft.title = published_title(raw_title)
+    draft.title = published_title(draft.title)
     draft.doc_type = draft.doc_type or doc_type_of(draft.title)
-    draft.status = draft.status or status_of(draft.title)
+    draft.status = list(dict.fromkeys(status_of(draft.title) + draft.status))
+    order = legislation.promulgating_order(preamble)
     draft.doc_number = (
         draft.doc_number
+        or legislation.order_number(events)
+        or (order and order.number)
         or find_doc_number(lines[: len(preamble) + 12])
         or find_doc_number([fields.get("doc_number", "")])
     )
     signatories, signed_on = signature(lines)
-    if not draft.issuers:
-        draft.issuers = signatories
-    if not draft.issuers:
-        named = ISSUER_LIST.split(fields.get("issuer", "").strip())
-        draft.issuers = [name for name in named if ORGANISATION.match(fold(name))]
-    if not draft.issuers:
-        draft.issuers = issuers_from_title(raw_title)
-    if not draft.issuers and (interpreter := INTERPRETER.search(draft.body)):
-        draft.issuers = interpreter.group("issuer").split("、")
-    # A newsletter's （来源：北京市人民政府） names the issuer when it is an organisation.
-    if not draft.issuers and ORGANISATION.match(fold(draft.filed_under.strip())):
-        draft.issuers = [draft.filed_under.strip()]
+    for found in (
+        lambda: legislation.issuers(events),
+        lambda: [order.issuer] if order else [],
+        lambda: signatories,
+        lambda: [
+            n
+            for n in ISSUER_LIST.split(fields.get("issuer", "").strip())
+            if ORGANISATION.match(fold(n))
+        ],
+        lambda: issuers_from_title(raw_title),
+        lambda: interpreters(draft.body),
+        # A newsletter's （来源：北京市人民政府） names the issuer when it is an organisation.
+        lambda: (
+            [draft.filed_under.strip()]
+            if ORGANISATION.match(fold(draft.filed_under.strip()))
+            else []
+        ),
+    ):
+        if draft.issuers:
+            break
+        draft.issuers = found()
     draft.issuers = canonical_issuers(draft.issuers)
     draft.publish_date = (
         draft.publish_date
+        or legislation.publish_date(events)
         or signed_on
         or dates.parse_date(fields.get("written", ""))
         or dates.parse_date(fields.get("published", ""))
+        or dates.parse_date(fields.get("posted", ""))
     )
-    draft.effective_date = draft.effective_date or dates.effective_date(draft.body)
-    draft.expiry_date = draft.expiry_date or dates.expiry_date(draft.body)
+    issued_on = signed_on or dates.parse_date(fields.get("written", ""))
+    draft.effective_date = draft.effective_date or effective_date(draft, events, fields, issued_on)
+    draft.expiry_date = (
+        draft.expiry_date
+        or dates.expiry_date(draft.body)
+        or dates.expiry_after(draft.body, draft.effective_date or draft.publish_date)
+        or dates.parse_date(fields.get("expiry", ""))
+    )
     if draft.region.level is None:
-        primary = " ".join([*draft.issuers, draft.title])
-        # Division names are simplified: 內蒙古自治區 is found as 内蒙古自治区.
-        draft.region = detect_region(fold(primary), fold(context))
-        if draft.region.level is None and (
-            any(map(is_national_issuer, draft.issuers))
-            or NATIONAL_ADDRESSEES.search(draft.preamble + draft.body[:NATIONAL_ADDRESSEES_REACH])
-        ):
-            draft.region.level = "national"
+        draft.region = region_of(draft, context)
     draft.issuers = placed_issuers(draft.issuers, draft.region)
+    draft.warnings += missing(draft)
     return draft
+
+
+def interpreters(body: str) -> list[str]:
+    interpreter = INTERPRETER.search(body)
+    return interpreter.group("issuer").split("、") if interpreter else []
+
+
+def effective_date(
+    draft: DocumentDraft, events, fields: dict[str, str], issued_on: dt.date | None
+) -> dt.date | None:
+    """When the policy takes effect: a law's header note or own date; the
+    date the body gives (本办法自2024年1月1日起施行); the page's 实施日期; for
+    自印发之日起施行, the day it was issued: its colophon's 印发 date, else its
+    signature's date (not a web page's posting date)."""
+    if events:
+        return legislation.effective_date(events, draft.header_note, draft.body)
+    stated = dates.effective_date(draft.body) or dates.parse_date(fields.get("effective", ""))
+    if stated or not dates.FROM_ISSUE.search(draft.body):
+        return stated
+    # A page's posting date is when the site put it up, not when it was issued.
+    return dates.colophon_date(draft.preamble + "\n" + draft.body) or issued_on
+
+
+def region_of(draft: DocumentDraft, context: str) -> RegionRef:
+    """A law of the country (中华人民共和国…) is national wherever it was posted;
+    otherwise the place of its issuers (a national body's decision on 上海金融法院
+    is national, the city's standing committee's regulation on 浦东新区 is the
+    city's), else the place its title names; national when they name none
+    and no issuer is a local body."""
+    if fold(draft.title).startswith("中华人民共和国"):
+        return RegionRef(level="national")
+    # Division names are simplified: 內蒙古自治區 is found as 内蒙古自治区.
+    issuers = fold(" ".join(draft.issuers))
+    region = RegionRef()
+    if issuers:
+        region = detect_region(issuers, fold(f"{draft.title} {context}"))
+    if region.level is None and not any(map(is_national_issuer, draft.issuers)):
+        region = detect_region(fold(" ".join([*draft.issuers, draft.title])), fold(context))
+    if region.level is None and (
+        any(map(is_national_issuer, draft.issuers))
+        or NATIONAL_ADDRESSEES.search(draft.preamble + draft.body[:NATIONAL_ADDRESSEES_REACH])
+        or not any(is_local_issuer(issuer) for issuer in draft.issuers)
+    ):
+        region.level = "national"
+    return region
+
+
+def missing(draft: DocumentDraft) -> list[str]:
+    """What a curator should add: the parts of a full text's metadata that
+    the text did not give (a catalogue entry is known to be incomplete)."""
+    if not draft.has_full_text:
+        return []
+    gaps = [
+        label
+        for label, value in (
+            ("发布日期", draft.publish_date),
+            ("发文机关", draft.issuers),
+            ("地区", draft.region.level),
+        )
+        if not value
+    ]
+    return [f"未识别出{'、'.join(gaps)}，请核对后补充。"] if gaps else []

@@ -30,8 +30,18 @@ DATE = re.compile(rf"({NUMBER}{{4}})\s*年\s*({NUMBER}{{1,3}})\s*月\s*({NUMBER}
 ISO_DATE = re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")
 # 自2023年8月25日起施行, 自印发之日起施行 (no date), 本办法自二〇二四年一月一日起实施
 EFFECTIVE = re.compile(rf"自\s*({DATE.pattern})\s*起\s*(?:施行|实施|执行|生效)")
+# 本办法, 本通知, 本实施方案: the text speaking of itself.
+SELF_REFERENCE = re.compile(
+    r"本(?:[\u4e00-\u9fff]{0,4}?)(?:法|条例|规定|办法|细则|决定|意见|通知|方案|解释|规则|措施|指引|计划|公告|通告|标准|政策|指南)"
+)
 # 有效期至2026年12月31日, 有效期截至…, 有效期到…
 EXPIRY = re.compile(rf"有效期(?:截至|截止到|截止|至|到)\s*({DATE.pattern})")
+# 有效期5年, 有效期为三年, 有效期暂定2年
+VALID_FOR = re.compile(rf"有效期(?:为|暂定为?|暂定)?\s*({NUMBER}{{1,3}})\s*年")
+# 自印发之日起施行, 自发布之日起实施: in force from the day it was issued.
+FROM_ISSUE = re.compile(r"自(?:印发|发布|公布|颁布|下发)之日起(?:施行|实施|执行|生效)")
+# The colophon's last line: 广州市人民政府办公厅秘书处2022年9月13日印发
+COLOPHON = re.compile(rf"({DATE.pattern})\s*印发\s*$", re.MULTILINE)
 # A line that is only a date: the signature date of a notice.
 # 2023年12月31日, （2023年12月31日）, 发布日期：2023年12月31日
 DATE_LINE = re.compile(
@@ -73,8 +83,59 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def effective_date(text: str) -> dt.date | None:
-    match = EFFECTIVE.search(text)
+    """The date the text says it takes effect: 本办法自2024年1月1日起施行.
+    A date given for a document it cites (《…的决定》已由…通过，自2001年12月1日起施行)
+    is that document's."""
+    for match in EFFECTIVE.finditer(text):
+        sentence = text[
+            max(text.rfind("。", 0, match.start()), text.rfind("\n", 0, match.start()))
+            + 1 : match.start()
+        ]
+        if "《" in sentence and not SELF_REFERENCE.search(sentence):
+            continue
+        if date := make_date(*match.groups()[1:4]):
+            return date
+    return None
+
+
+def colophon_date(text: str) -> dt.date | None:
+    """The date of the colophon's 印发 line: …办公室2023年8月9日印发."""
+    match = COLOPHON.search(text)
     return make_date(*match.groups()[1:4]) if match else None
+
+
+def expiry_after(text: str, start: dt.date | None) -> dt.date | None:
+    """The last day of 有效期N年 counted from ``start`` (the effective date,
+    or the publish date when the text gives no other)."""
+    if start is None:
+        return None
+    # The text's own term, not a certificate's or an assessment's (评估结果有效期为3年):
+    # said of itself (本办法有效期5年) or beside its entry into force (自印发之日起施行，有效期5年).
+    match = next(
+        (
+            m
+            for m in VALID_FOR.finditer(text)
+            if SELF_REFERENCE.search(sentence := _sentence_around(text, m.start()))
+            or re.search(r"起(?:施行|实施|执行|生效)", sentence)
+        ),
+        None,
+    )
+    if not match:
+        return None
+    years = chinese_number(match.group(1))
+    if not years:
+        return None
+    try:
+        end = start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        end = start.replace(year=start.year + years, day=28)
+    return end - dt.timedelta(days=1)
+
+
+def _sentence_around(text: str, position: int) -> str:
+    start = max(text.rfind("。", 0, position), text.rfind("\n", 0, position)) + 1
+    ends = [i for i in (text.find("。", position), text.find("\n", position)) if i != -1]
+    return text[start : min(ends) if ends else len(text)]
 
 
 def expiry_date(text: str) -> dt.date | None:

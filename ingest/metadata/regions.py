@@ -58,16 +58,33 @@ def divisions() -> dict[str, Division]:
 def name_index() -> tuple[dict[str, list[Division]], re.Pattern]:
     """Every full name (and the short names of provinces and cities) → divisions."""
     index: dict[str, list[Division]] = {}
+    all_names = {division.name for division in divisions().values()}
     for division in divisions().values():
         names = {division.name}
         if division.level != "district":
             short = SUFFIXES.sub("", division.name)
             if len(short) >= 2:
                 names.add(short)
+        # A state-level new area named after its district (广州南沙新区 is 南沙区);
+        # 浦东新区 and 滨海新区 are districts of that name themselves.
+        elif division.name.endswith("区") and len(division.name) >= 3:
+            new_area = division.name[:-1] + "新区"
+            if new_area not in all_names:
+                names.add(new_area)
         for name in names:
             index.setdefault(name, []).append(division)
     pattern = re.compile("|".join(sorted(map(re.escape, index), key=len, reverse=True)))
     return index, pattern
+
+
+@functools.cache
+def full_names() -> re.Pattern:
+    """Where a body's name can start: a division's full name (浙江省, 广州市,
+    天河区) or the country's (国家, 中国)."""
+    names = {division.name for division in divisions().values() if len(division.name) >= 3}
+    alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    # National bodies start with the country: 国家税务总局, 中国人民银行, 中共中央.
+    return re.compile(f"{alternatives}|国家|中国|中共|国务院")
 
 
 def lineage(division: Division) -> list[Division]:
@@ -132,3 +149,9 @@ def to_ref(division: Division) -> RegionRef:
 
 def is_national_issuer(name: str) -> bool:
     return bool(NATIONAL_ISSUER.match(name.strip()))
+
+
+def is_local_issuer(name: str) -> bool:
+    """A body of a place: it names a division (杭州市人民政府办公厅) or its level
+    in place of the name (市数据局, 省发展改革委)."""
+    return bool(mentions(name)) or bool(re.match(r"^(?:自治区|省|市(?!场)|区|县)", name))

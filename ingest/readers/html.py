@@ -33,6 +33,7 @@ NOISE_TAGS = [
     "textarea",
     "select",
 ]
+HEADINGS = ["h1", "h2", "h3", "h4"]
 # Block elements whose text forms its own line.
 SITE_SUFFIX = re.compile(r"\s*[_|｜]\s*|\s+[-–—]\s+")
 BLOCKS = [
@@ -96,15 +97,37 @@ def page_fields(soup: BeautifulSoup) -> dict[str, str]:
 
 
 def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
-    """The article's text, and the page's labelled fields (page_fields)."""
+    """The article's text, and the page's labelled fields (page_fields) with
+    its title and posting date where the page's head names them."""
     soup = BeautifulSoup(markup, "lxml")
     for tag in soup.find_all(NOISE_TAGS):
         tag.decompose()
     fields = page_fields(soup)  # before _article_text rewrites the tables
-    return _article_text(soup), fields
+    fields.update(head_fields(soup, fields))
+    text = _article_text(soup, fields.get("title", ""))
+    return text, fields
 
 
-def _article_text(soup: BeautifulSoup) -> str:
+def head_fields(soup: BeautifulSoup, fields: dict[str, str]) -> dict[str, str]:
+    """What the page's head says of the article: Chinese government sites'
+    ArticleTitle and PubDate meta tags (the national site standard), else
+    its first heading; a title in the page's metadata table comes first."""
+    found = {}
+    for name, key in (("ArticleTitle", "title"), ("PubDate", "posted")):
+        meta = soup.find("meta", attrs={"name": name})
+        if meta and meta.get("content", "").strip():
+            found[key] = " ".join(meta["content"].split())
+    if "title" in fields:
+        found["title"] = fields["title"]
+    elif "title" not in found:
+        element = article_element(soup)
+        heading = next((h for h in element.find_all(HEADINGS) if h.get_text(strip=True)), None)
+        if heading is not None:
+            found["title"] = " ".join(heading.get_text().split())
+    return found
+
+
+def _article_text(soup: BeautifulSoup, title: str = "") -> str:
     element = article_element(soup)
     for block in element.find_all(BLOCKS):
         block.insert_before("\n")
@@ -118,10 +141,10 @@ def _article_text(soup: BeautifulSoup) -> str:
     text = element.get_text()
     # Without a heading in the article, the page title names it; sites append
     # their own name: "…的通知_政策文件_绍兴市人民政府门户网站".
-    if soup.title and not element.find(["h1", "h2"]):
+    if not title and soup.title and not element.find(["h1", "h2"]):
         title = SITE_SUFFIX.split(soup.title.get_text(strip=True))[0]
-        if title and title not in text[:500]:
-            text = title + "\n" + text
+    if title and "".join(title.split()) not in "".join(text[:1000].split()):
+        text = title + "\n" + text
     return text
 
 

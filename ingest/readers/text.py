@@ -22,6 +22,9 @@ CHINESE_ENCODINGS = {"gbk", "gb2312", "gb18030", "big5", "big5hkscs", "cp950"}
 # Ideographs, CJK punctuation and full-width forms: the non-ASCII of a Chinese text.
 CHINESE_CHAR = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 MIN_CHINESE_SHARE = 0.9
+# Markdown: <!-- INFO END --> and other comments are no text; "# 标题" is the title.
+MARKDOWN_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+MARKDOWN_TITLE = re.compile(r"^#[ \t]+(\S.*)$", re.MULTILINE)
 
 
 def decode(data: bytes) -> tuple[str, str, int]:
@@ -83,7 +86,13 @@ def read_text(path: Path) -> RawText:
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         data = _utf16_without_bom(data)
     text, encoding, broken = decode(data)
-    return RawText(path.name, text, "text", decoding_warnings(encoding, broken))
+    fields = {}
+    if path.suffix.lower() == ".md":
+        text = MARKDOWN_COMMENT.sub("", text)
+        # The level-one heading is the document's title (a level-two one is a chapter's).
+        if heading := MARKDOWN_TITLE.search(text):
+            fields["title"] = heading.group(1).strip()
+    return RawText(path.name, text, "text", decoding_warnings(encoding, broken), fields)
 
 
 def decoding_warnings(encoding: str, broken: int) -> list[str]:
