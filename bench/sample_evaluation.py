@@ -153,9 +153,12 @@ def doc_type_of(file: str, title: str, parsed_type: str, types) -> str:
     records = types.get(file, [])
     if len(records) == 1:
         return records[0][1]
-    for truth_title, truth_type in records:
-        if title and (title in truth_title or truth_title in title or title[-12:] == truth_title[-12:]):
-            return truth_type
+    tests = (lambda t: t == title, lambda t: t.endswith(title), lambda t: title.endswith(t),
+             lambda t: title in t or t in title)
+    for test in tests:  # the closest match first: a notice's title holds its measures' title
+        for truth_title, truth_type in records:
+            if title and test(truth_title):
+                return truth_type
     return parsed_type or ""
 
 
