@@ -48,14 +48,31 @@ SENTENCE = re.compile(r"[^。！？；]+[。！？；]*|[。！？；]+")
 # A heading carries no sentence: short and without a full stop.
 MAX_HEADING = 40
 # Unnumbered paragraphs longer than this are split at sentence ends.
-MAX_CLAUSE = 300
+MAX_CLAUSE = 150
 # 各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
 ADDRESSEES = re.compile(r"^各.{2,300}[:：]$")
+# The same run into the first sentence, as converted pages print it:
+# "各省、自治区…，中国科学院院属各单位:为深入贯彻…"
+ADDRESSEES_BEFORE_TEXT = re.compile(r"^各[^。；！？]{2,300}?[:：](?=\S)")
 PAREN_TITLE = re.compile(r"^[（(][^（）()]{1,20}[）)]$")
 # Page furniture that is no part of the policy: 扫描二维码阅读全文, 文章图片来源：…, 责任编辑：…
 BOILERPLATE = re.compile(
     r"^(?:扫描二维码|扫码|文章图片来源|图片来源|责任编辑|编辑[:：]|打印本页|关闭窗口|分享到)"
 )
+# A notice's colophon and closing lines: 公开方式：主动公开, 抄送：…, 附件：1.…
+# (the list of attachments), 政策解读：https://…, （此件主动公开）, 特此通知。,
+# 广州市人民政府办公厅秘书处2022年9月13日印发.
+COLOPHON = re.compile(
+    r"^(?:公开方式|抄送|主送|发送|印发|政策解读|文字解读|图片解读|一图读懂|图解|附件\s*\d*"
+    # A page's own fields: 发布时间：2024-03-18 10:32来源：市政府办公室浏览次数：1024
+    r"|发布时间|发表时间|发布日期|成文日期|来源|信息来源|浏览次数|索引号)\s*[:：]"
+    r"|^[（(]此件[^（）()]{0,12}[）)]$|^特此(?:通知|公告|通告|批复|函告)[。.]?$"
+    r"|\d{1,2}\s*日\s*印发\s*$"
+)
+# The order above a regulation: 中华人民共和国国务院令, 第535号, 总理　温家宝.
+ORDER_LINE = re.compile(r"^(?:.{2,30}令|第\s*\d+\s*号|总\s*理.{2,6}|部\s*长.{2,6})$")
+# An attachment after the text: 附件, 附件2, 附表1 on a line of their own.
+ATTACHMENT = re.compile(r"^附(?:件|表)\s*[\d一二三四五六七八九十]*\s*$")
 
 
 # A heading with no full stop, then the first item under it on the same line:
@@ -122,7 +139,6 @@ def split_sentences(text: str, limit: int = MAX_CLAUSE) -> list[str]:
 
 def split_clauses(draft: DocumentDraft) -> list[ClauseDraft]:
     headings: dict[str, str] = {}
-    clauses: list[ClauseDraft] = []
     article, paragraph_of_article = None, 0
 
     def path_above(level: str) -> list[str]:
@@ -132,27 +148,18 @@ def split_clauses(draft: DocumentDraft) -> list[ClauseDraft]:
     def current_path() -> list[str]:
         return [headings[lvl] for lvl in LEVELS if lvl in headings]
 
-    lines = [line.strip() for line in restore_breaks(draft.body).split("\n")]
-    # A signature's organisations, one per line above its date, are no 款 of
-    # the last article.
-    signatories = {
-        i
-        for index, line in enumerate(lines)
-        if DATE_LINE.match(line)
-        for i in signatory_lines(lines, index)
-    }
+    clauses = preamble_clauses(draft)
+    lines = [_without_addressees(line) for line in restore_breaks(draft.body).split("\n")]
+    no_clause = lines_without_clause(lines)
     for index, line in enumerate(lines):
-        folded = fold(line)
-        # Dates, signatures, 文号, addressees and page furniture carry no clause.
-        if (
-            not line
-            or index in signatories
-            or DATE_LINE.match(line)
-            or SIGNED_LINE.match(folded)
-            or is_doc_number_line(line)
-            or ADDRESSEES.match(line)
-            or BOILERPLATE.match(folded)
-        ):
+        if index in no_clause:
+            continue
+        if ATTACHMENT.match(line):
+            # What follows is an attachment (a form, a list): none of it is a
+            # 款 of the last article.
+            headings.clear()
+            headings["chapter"] = line
+            article = None
             continue
         found = marker_of(line)
         if found:
@@ -197,6 +204,50 @@ def split_clauses(draft: DocumentDraft) -> list[ClauseDraft]:
         for chunk in split_sentences(line):
             clauses.append(ClauseDraft(chunk, None, current_path()))
     return clauses
+
+
+def lines_without_clause(lines: list[str]) -> set[int]:
+    """The indexes of lines that carry no clause: dates, signatures (the
+    organisations above a date too), 文号, addressees, colophons and page
+    furniture."""
+    signatories = {
+        i
+        for index, line in enumerate(lines)
+        if DATE_LINE.match(line)
+        for i in signatory_lines(lines, index)
+    }
+    return signatories | {
+        index
+        for index, line in enumerate(lines)
+        if not line
+        or DATE_LINE.match(line)
+        or SIGNED_LINE.match(fold(line))
+        or is_doc_number_line(line)
+        or ADDRESSEES.match(line)
+        or BOILERPLATE.match(fold(line))
+        or COLOPHON.search(line)
+    }
+
+
+def _without_addressees(line: str) -> str:
+    line = line.strip()
+    return ADDRESSEES_BEFORE_TEXT.sub("", line) if not ADDRESSEES.match(line) else line
+
+
+def preamble_clauses(draft: DocumentDraft) -> list[ClauseDraft]:
+    """The sentences of the notice that publishes the document (为…，现印发
+    给你们，请认真贯彻执行。), under the notice's title: searchable and quotable
+    like the rest, while its addressees, 文号 and signature stay metadata."""
+    if not draft.notice_title or not draft.preamble:
+        return []
+    lines = [_without_addressees(line) for line in draft.preamble.split("\n")]
+    no_clause = lines_without_clause(lines)
+    return [
+        ClauseDraft(chunk, None, [draft.notice_title])
+        for index, line in enumerate(lines)
+        if index not in no_clause and len(line) >= 6 and not ORDER_LINE.match(line)
+        for chunk in split_sentences(line)
+    ]
 
 
 def _cn(number: int) -> str:

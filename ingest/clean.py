@@ -78,6 +78,8 @@ RADICAL_SUPPLEMENT = str.maketrans(
     }
 )
 KANGXI = re.compile("[\u2f00-\u2fdf]")
+# En, em, thin, hair spaces and their kind (not the line or paragraph separators).
+TYPOGRAPHIC_SPACE = re.compile("[\u2000-\u200a\u202f\u205f]")
 # Full-width Latin letters, digits and the ideographic space.
 FULL_WIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")
 # "12", "- 12 -", "第 3 页": a line that is only a page number ("第1" alone is
@@ -246,8 +248,11 @@ def map_radicals(text: str) -> str:
 
 
 def normalize_width(text: str) -> str:
-    """Full-width Latin letters and digits to ASCII; Chinese punctuation stays."""
-    return FULL_WIDTH_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    """Full-width Latin letters and digits to ASCII, and the typographic
+    spaces (en, em, thin: Word's alignment of signatures) to a plain one;
+    Chinese punctuation stays."""
+    text = FULL_WIDTH_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    return TYPOGRAPHIC_SPACE.sub(" ", text)
 
 
 def remove_page_number_lines(text: str) -> str:
@@ -365,7 +370,13 @@ STEPS = (
 )
 
 
-def clean(text: str) -> str:
+def clean(text: str, paragraphs: bool = False) -> str:
+    """``text`` without the artifacts of the STEPS. ``paragraphs``: its line
+    breaks are the source's own paragraphs (a Word file), so no line is
+    joined to the next as a layout's broken sentence."""
     for step in STEPS:
-        text = step(text)
+        if not (paragraphs and step is join_broken_lines):
+            text = step(text)
+    if paragraphs:
+        text = "\n".join(line.strip() for line in text.split("\n") if line.strip())
     return text

@@ -10,12 +10,16 @@ from .metadata import extract_metadata
 from .readers import read
 from .split import split_documents
 
+WORD_FORMATS = {"doc", "docx"}
+
 
 def parse_raw(raw: RawText) -> list[DocumentDraft]:
     drafts = []
     first_of_title: dict[str, DocumentDraft] = {}
     hint = clean(raw.fields.get("title", ""))
-    documents = split_documents(clean(raw.text), raw.source, hint)
+    # A Word file's paragraphs are its own; other formats break lines by layout.
+    text = clean(raw.text, paragraphs=raw.format in WORD_FORMATS)
+    documents = split_documents(text, raw.source, hint)
     # A page's labelled fields describe the page's one document.
     fields = raw.fields if len(documents) == 1 else {}
     for draft in documents:

@@ -136,30 +136,26 @@ def document_from_lines(
     body_start = title_index + 1
     preamble: list[str] = []
     notice_title = ""
+    first = title_start  # where the document starts: its title, or its notice's
     starts = [i for i in range(title_start) if is_policy_title(lines[i])]
     # 关于印发《X》的通知 … then X's own title line: the notice is X's preamble.
     for notice_index in starts:
-        published = PUBLISHED.search(lines[notice_index])
+        notice_start = title_fragments_above(lines, notice_index)
+        notice = "".join(line.strip() for line in lines[notice_start : notice_index + 1])
+        published = PUBLISHED.search(notice)
         if published and _same_title((published[1] or published[2]), title):
             preamble = lines[notice_index + 1 : title_start]
-            notice_title = lines[notice_index]
+            notice_title, first = notice, notice_start
             break
     else:
         # 中华人民共和国国务院令 第535号 《X》已经…通过，现予公布 … then X.
         order = next((i for i in range(title_start) if ORDER_HEADER.match(lines[i].strip())), None)
         if order is not None and any(f"《{title}》" in line for line in lines[order:title_start]):
             preamble = lines[order:title_start]
-            notice_title = lines[order].strip()
+            notice_title, first = lines[order].strip(), order
     # The 文号 a page prints above the notice's title belongs to it.
-    numbers = [
-        lines[i]
-        for i in range(max(0, title_start - 2), title_start)
-        if is_doc_number_line(lines[i])
-    ]
-    if preamble or notice_title:
-        preamble = numbers + preamble
-    elif numbers:
-        preamble = numbers
+    numbers = [lines[i] for i in range(max(0, first - 2), first) if is_doc_number_line(lines[i])]
+    preamble = numbers + preamble
     body_start, status = _skip_title_echoes(lines, body_start, title)
     note = note_lines(lines[body_start:])
     header_note = "\n".join(lines[body_start : body_start + note])

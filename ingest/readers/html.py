@@ -75,12 +75,19 @@ def article_element(soup: BeautifulSoup):
         element = soup.find(name)
         if element and len(element.get_text(strip=True)) > 200:
             return element
-    best, best_score = soup.body or soup, 0
-    for element in soup.find_all(["div", "section", "td"]):
-        score = sum(len(p.get_text(strip=True)) for p in element.find_all("p", recursive=False))
-        if score > best_score:
-            best, best_score = element, score
-    return best
+    # The element whose own paragraphs hold the most text, whatever its tag
+    # (sites wrap the article in their own: <ucapcontent>, <font>, <td>).
+    scores: dict[int, int] = {}
+    parents = {}
+    for paragraph in soup.find_all("p"):
+        parent = paragraph.parent
+        if parent is None:
+            continue
+        scores[id(parent)] = scores.get(id(parent), 0) + len(paragraph.get_text(strip=True))
+        parents[id(parent)] = parent
+    if not scores:
+        return soup.body or soup
+    return parents[max(scores, key=scores.get)]
 
 
 def page_fields(soup: BeautifulSoup) -> dict[str, str]:

@@ -6,7 +6,6 @@ commit the golden files with the code, so the reviewer reads the diff.
 """
 
 import difflib
-import shutil
 
 import pytest
 
@@ -28,8 +27,6 @@ def test_every_seed_and_input_has_a_golden_file():
 def test_parse_output_matches_golden(source, golden):
     if not golden.exists():
         pytest.fail(f"no golden file {golden.name}: run `python -m tests.golden.regenerate`")
-    if source.suffix == ".doc" and shutil.which("catdoc") is None:
-        pytest.skip("reading .doc needs catdoc: apt-get install catdoc")
     expected = golden.read_text(encoding="utf-8")
     actual = render(parsed(source))
     if actual == expected:

@@ -100,7 +100,11 @@ def test_webpage_notice_and_its_plan_are_one_document():
     assert plan.doc_type == "计划"
     text = "".join(c.text for c in plan.clauses)
     assert "(zhōng)" not in text and "(wǒ)" not in text
-    assert plan.clauses[1].path == ["一、激活數據要素潛能"]
+    # The notice's own sentences come first, under its title; then the plan's.
+    notice = "國家數據局等部門關于印發《“數據要素×”三年行動計劃(2024—2026年)》的通知"
+    assert plan.clauses[0].path == [notice]
+    assert plan.clauses[0].text.startswith("爲深入貫徹黨的二十大")  # the addressees are no clause
+    assert plan.clauses[2].path == ["一、激活數據要素潛能"]
     # Page furniture (文章圖片來源:經濟觀察報) is no clause.
     assert not any("圖片來源" in c.text for c in plan.clauses)
 
@@ -122,7 +126,13 @@ def test_a_notice_publishing_a_policy_without_title_marks_is_its_preamble(tmp_pa
         ["绍兴市人民政府办公室"],
         "2024-06-03",
     )
-    assert [c.text for c in plan.clauses] == ["到2025年，全市公共数据开放数据集达到1000个。"]
+    assert [(c.text, c.path) for c in plan.clauses] == [
+        (
+            "现将《绍兴市公共数据开放实施方案》印发给你们，请认真组织实施。",
+            ["绍兴市人民政府办公室关于印发绍兴市公共数据开放实施方案的通知"],
+        ),
+        ("到2025年，全市公共数据开放数据集达到1000个。", ["一、工作目标"]),
+    ]
 
 
 def test_a_file_with_no_policy_title_gives_no_document():

@@ -231,7 +231,6 @@ def test_status_is_ticked_not_typed_and_keeps_its_order(corpus, curator_client):
         "草案": "",
         "试行": " checked",
         "暂行": "",
-        "修订": "",
         "送审稿": " checked",
     }
 
