@@ -70,7 +70,7 @@ class DocumentDraft:
     # A law's header note (题注): the dated events under its title, as printed,
     # and as read (metadata.legislation.Event.as_dict, oldest first).
     header_note: str = ""
-    history: list[dict] = field(default_factory=list)
+    legislative_history: list[dict] = field(default_factory=list)
     # Where the document was found (a compilation's section, a newsletter's
     # source line); region detection falls back on it.
     filed_under: str = ""
@@ -105,7 +105,7 @@ class DocumentDraft:
             "doc_type": self.doc_type,
             "status": self.status,
             "has_full_text": self.has_full_text,
-            "history": self.history,
+            "legislative_history": self.legislative_history,
             "warnings": self.warnings,
             "clauses": [
                 {

@@ -70,6 +70,7 @@ def _store_document(
         doc_type=draft.doc_type or "",
         status=draft.status,
         has_full_text=draft.has_full_text,
+        legislative_history=draft.legislative_history,
         warnings=draft.warnings,
         source_name=readable(path.name),
         source_sha256=sha256,

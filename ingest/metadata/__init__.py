@@ -225,7 +225,7 @@ def extract_metadata(
     preamble = draft.preamble.split("\n") if draft.preamble else []
     lines = preamble + draft.body.split("\n")
     events = legislation.parse_events(draft.header_note) if draft.header_note else []
-    draft.history = [event.as_dict() for event in events]
+    draft.legislative_history = [event.as_dict() for event in events]
 
     draft.title = published_title(draft.title)
     draft.doc_type = draft.doc_type or doc_type_of(draft.title)

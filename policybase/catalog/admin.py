@@ -190,7 +190,10 @@ class DocumentAdmin(CuratedHistoryAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["title", "doc_number", "issuers", "region", "doc_type", "status"]}),
-        ("日期", {"fields": ["publish_date", "effective_date", "expiry_date"]}),
+        (
+            "日期",
+            {"fields": ["publish_date", "effective_date", "expiry_date", "legislative_history"]},
+        ),
         (
             "审核与效力",
             {

@@ -173,6 +173,9 @@ class Document(models.Model):
     # Flags in the order the title gives them, e.g. ["试行", "征求意见稿"].
     status = models.JSONField("状态", default=list, blank=True)
     has_full_text = models.BooleanField("有全文", default=True)
+    # A law's header note (题注) as read: [{"date", "action", "text"}], oldest
+    # first (通过 → 修正 → 修订); the text is the version of the latest.
+    legislative_history = models.JSONField("立法沿革", default=list, blank=True)
     warnings = models.JSONField("解析提示", default=list, blank=True)
     source_name = models.CharField("来源文件", max_length=255)
     source_sha256 = models.CharField("文件SHA-256", max_length=64, db_index=True)

@@ -23,6 +23,7 @@ def document_record(document: Document, with_clauses: bool = True) -> dict:
         "doc_type": document.doc_type or None,
         "status": document.status,
         "has_full_text": document.has_full_text,
+        "legislative_history": document.legislative_history,
         "review_state": document.review_state,
         "validity": document.validity or None,
         # In force today (in_force / not_yet / lapsed), from the dates and validity.

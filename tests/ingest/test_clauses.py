@@ -86,3 +86,59 @@ def test_a_stock_heading_glued_to_its_text_becomes_the_heading_of_that_text():
         ("(三)", ["三、保障措施"], "(三)组织实施方案由市数据局负责。"),
         ("(四)", ["三、保障措施"], "(四)加强数据安全保障落实数据安全法规制度。"),
     ]
+
+
+# --- What real notices put around their text (issue 22) ---
+
+
+def test_colophon_attachment_list_and_links_are_no_clauses():
+    # g13, g17, g18, g19: the lines after the last article of a Guangzhou page.
+    clauses = clauses_of(
+        "第十六条 本办法自印发之日起施行，有效期5年。\n附件：1.引进在职人才入户流程图\n"
+        "公开方式：主动公开\n抄送：市委办公厅，市人大常委会办公厅。\n"
+        "广州市人民政府办公厅秘书处2022年9月13日印发\n（此件主动公开）\n特此通知。\n"
+        "政策解读：https://www.gz.gov.cn/zwgk/zcjd/content/post_7922695.html"
+    )
+    assert [c.text for c in clauses] == ["第十六条 本办法自印发之日起施行，有效期5年。"]
+
+
+def test_an_attachment_after_the_text_is_no_paragraph_of_the_last_article():
+    # g15: the measures end, then their forms.
+    clauses = clauses_of(
+        "第二十三条 本办法自印发之日起施行。\n附表2\n广州市就业见习基地见习岗位需求信息表\n"
+        "注：见习待遇主要包括生活补贴标准、食宿条件等事项。"
+    )
+    assert [(c.number, c.path) for c in clauses] == [
+        ("第二十三条", []),
+        (None, ["附表2"]),
+        (None, ["附表2"]),
+    ]
+
+
+def test_addressees_run_into_the_first_sentence_are_cut_off():
+    # g27: "各银保监分局，…:党的十九届五中全会…" on one line.
+    (clause,) = clauses_of(
+        "各银保监分局，各银行业金融机构，各保险机构:党的十九届五中全会提出坚持创新驱动发展。"
+    )
+    assert clause.text == "党的十九届五中全会提出坚持创新驱动发展。"
+
+
+def test_the_publishing_notice_keeps_its_sentences_under_its_title():
+    notice = "上海银保监局关于印发《上海市医保专属商业健康保险业务管理办法》的通知"
+    clauses = split_clauses(
+        DocumentDraft(
+            source="x",
+            title="上海市医保专属商业健康保险业务管理办法",
+            notice_title=notice,
+            preamble="沪银保监通〔2020〕3号\n各人身保险公司、各财产保险公司：\n"
+            "我局修订了《上海市医保专属商业健康保险业务管理办法》，现予以印发，请遵照执行。\n特此通知。\n2020年1月13日",
+            body="第一章 总则\n第一条 为促进医保专属商业健康保险业务健康发展，制定本办法。",
+        )
+    )
+    assert [(c.path, c.text) for c in clauses] == [
+        (
+            [notice],
+            "我局修订了《上海市医保专属商业健康保险业务管理办法》，现予以印发，请遵照执行。",
+        ),
+        (["第一章 总则"], "第一条 为促进医保专属商业健康保险业务健康发展，制定本办法。"),
+    ]

@@ -146,3 +146,144 @@ def test_departments_signing_by_their_level_take_the_region_s_name():
     )
     extract_metadata(draft)
     assert draft.issuers == ["北京市经济和信息化局", "市场监管局"]
+
+
+# --- Real policy files (issue 22); each excerpt is from ../shared/corpus ---
+
+
+def metadata_of(title: str, body: str, **draft) -> DocumentDraft:
+    return extract_metadata(DocumentDraft(source="x", title=title, body=body, **draft))
+
+
+def test_types_of_laws_interpretations_and_amendments():
+    assert doc_type_of("中华人民共和国数据安全法") == "法"
+    assert doc_type_of("中华人民共和国刑法修正案（十）") == "修正案"
+    assert doc_type_of("最高人民法院关于审理倒卖车票刑事案件有关问题的解释") == "解释"
+    assert doc_type_of("能源消费量计算方法") is None  # 方法 is no law
+    assert doc_type_of("公共数据资源登记管理暂行办法") == "办法"
+
+
+def test_status_only_from_the_titles_end():
+    assert status_of("公共数据资源登记管理暂行办法") == ["暂行"]
+    assert status_of("福田区公共数据授权运营暂行管理办法") == ["暂行"]
+    # lrb_050: the 暂行 is the parent regulation's, this is its 实施办法.
+    assert status_of("中华人民共和国计算机信息网络国际联网管理暂行规定实施办法") == []
+    assert status_of("中华人民共和国药品管理法（2019年修订）") == []
+
+
+def test_a_law_of_the_country_is_national_wherever_it_names_a_place():
+    # lrb_098: the Supreme People's Court's decision on the 上海金融法院.
+    draft = metadata_of(
+        "最高人民法院关于修改《关于上海金融法院案件管辖的规定》的决定",
+        "一、将第一条修改为：",
+        issuers=["最高人民法院"],
+    )
+    assert draft.region.level == "national"
+    law = metadata_of("中华人民共和国香港特别行政区维护国家安全法", "第一条 为了…，制定本法。")
+    assert law.region.level == "national"
+
+
+def test_a_regulation_takes_its_issuers_place_not_the_one_it_is_about():
+    # lrb_121: the Shanghai standing committee's regulation for 浦东新区.
+    draft = metadata_of(
+        "上海市浦东新区市场主体登记确认制若干规定",
+        "第一条 为了…，制定本规定。",
+        issuers=["上海市人民代表大会常务委员会"],
+    )
+    assert (draft.region.level, draft.region.province, draft.region.district) == (
+        "province",
+        "上海市",
+        None,
+    )
+
+
+def test_a_title_naming_no_place_without_a_local_issuer_is_national():
+    # g05: an attachment-only PDF of a national measure.
+    draft = metadata_of(
+        "公共数据资源登记管理暂行办法", "第一条 为促进公共数据资源合规高效开发利用，制定本办法。"
+    )
+    assert draft.region.level == "national"
+    assert "未识别出发布日期、发文机关" in draft.warnings[0]
+
+
+def test_a_state_level_new_area_is_its_district():
+    # g20: 广州南沙新区 is 南沙区.
+    draft = metadata_of(
+        "广州南沙新区(自贸片区)促进科技创新产业发展扶持办法", "第一条 对新落户本区的企业给予奖励。"
+    )
+    assert (draft.region.city, draft.region.district) == ("广州市", "南沙区")
+
+
+def test_in_force_from_issue_takes_the_colophon_date_and_lapses_after_its_term():
+    # g13: 本通知自印发之日起施行，有效期5年 and the colophon's 印发 date.
+    draft = metadata_of(
+        "广州市人民政府办公厅关于进一步加强特困人员救助供养工作的通知",
+        "八、其他事宜\n本通知自印发之日起施行，有效期5年。\n广州市人民政府办公厅\n2021年4月13日\n"
+        "公开方式：主动公开\n广州市人民政府办公厅2021年4月16日印发",
+    )
+    assert (draft.publish_date, draft.effective_date) == (
+        dt.date(2021, 4, 13),
+        dt.date(2021, 4, 16),
+    )
+    assert draft.expiry_date == dt.date(2026, 4, 15)
+    assert draft.issuers == ["广州市人民政府办公厅"]
+
+
+def test_a_term_of_something_else_is_no_expiry():
+    # seed 003: the assessment result is valid for three years, not the rule.
+    draft = metadata_of(
+        "促进和规范数据跨境流动规定",
+        "第九条 通过数据出境安全评估的结果有效期为3年，自评估结果出具之日起计算。",
+        publish_date=dt.date(2024, 3, 22),
+    )
+    assert draft.expiry_date is None
+
+
+def test_in_force_from_issue_without_a_date_of_issue_is_unknown():
+    # g19: a city's measure reposted by a district; the page's posting date is no 印发 date.
+    draft = extract_metadata(
+        DocumentDraft(
+            source="x",
+            title="广州市困难残疾人生活补贴和重度残疾人护理补贴实施办法",
+            body="九、附则\n本实施办法自印发之日起实施，有效期5年。",
+        ),  # fmt: skip
+        fields={"posted": "2022-11-16 11:05:47"},
+    )
+    assert draft.publish_date == dt.date(2022, 11, 16)
+    assert draft.effective_date is None
+
+
+def test_a_cited_documents_commencement_is_not_this_ones():
+    # lrb_083: the preamble cites the amendment's own date.
+    text = (
+        "《全国人民代表大会常务委员会关于修改〈中华人民共和国商标法〉的决定》已由第九届全国人民代表大会常务委员会"
+        "第二十四次会议通过，自2001年12月1日起施行。为了正确审理商标案件，作如下解释：\n"
+        "第一条 人民法院受理以下商标案件。"
+    )
+    assert effective_date(text) is None
+    assert effective_date("第二十四条 本办法自2025年3月1日起施行，有效期5年。") == dt.date(
+        2025, 3, 1
+    )
+
+
+def test_joint_signatories_on_one_line_are_each_an_issuer():
+    # g16: three bureaus and the date, run together on one line of the page.
+    issuers, signed = signature(["广州市民政局广州市财政局广州市市场监督管理局2024年3月14日"])
+    assert issuers == ["广州市民政局", "广州市财政局", "广州市市场监督管理局"]
+    assert signed == dt.date(2024, 3, 14)
+    # A regulator's provincial office is one body (g09).
+    assert signature(["中国银保监会江苏监管局", "2020年11月23日"])[0] == ["中国银保监会江苏监管局"]
+
+
+def test_a_page_fields_fill_what_the_text_leaves():
+    # g15: the page's 实施日期 for 自印发之日起施行 with no 印发 line.
+    draft = extract_metadata(
+        DocumentDraft(
+            source="x",
+            title="广州市就业见习基地管理办法",
+            body="第二十三条 本办法自印发之日起施行，有效期5年。",
+        ),  # fmt: skip
+        fields={"effective": "2019年10月16日", "expiry": "2024年10月15日"},
+    )
+    assert draft.effective_date == dt.date(2019, 10, 16)
+    assert draft.expiry_date == dt.date(2024, 10, 15)

@@ -358,6 +358,7 @@ def test_tab_separated_runs_are_tables_and_a_lone_tab_is_a_space():
 )
 @given(st.binary(max_size=4000), st.integers(min_value=0, max_value=19968))
 @example(noise=b"PK", at=0)  # read as a .docx by its first bytes, and no zip
+@example(noise=b"<html", at=0)  # read as a web page by its first bytes, and binary
 def test_a_damaged_doc_is_read_or_refused_never_a_crash(tmp_path, noise, at):
     # A real .doc with bytes overwritten somewhere, and bare noise under the magic.
     original = WORD97.read_bytes()
@@ -367,6 +368,54 @@ def test_a_damaged_doc_is_read_or_refused_never_a_crash(tmp_path, noise, at):
         try:
             raw = read(path)
         except UnreadableSource as error:
-            assert ".doc" in str(error)  # .doc, or .docx when its first bytes said so
+            # .doc, or .docx or a web page's encoding when its first bytes said so
+            assert ".doc" in str(error) or "编码" in str(error)
         else:
-            assert raw.format in ("doc", "docx") and isinstance(raw.text, str)
+            assert raw.format in ("doc", "docx", "html") and isinstance(raw.text, str)
+
+
+def test_a_markdown_heading_names_the_title_and_comments_are_no_text(tmp_path):
+    # lawrefbook's layout: "# title", the note, an HTML comment, chapters as "##".
+    law = tmp_path / "数据安全法.md"
+    law.write_text(
+        "# 中华人民共和国数据安全法\n\n2021年6月10日 第十三届全国人民代表大会常务委员会第二十九次会议通过\n\n"
+        "<!-- INFO END -->\n\n## 第一章 总  则\n\n第一条 为了规范数据处理活动，保障数据安全，制定本法。\n",
+        encoding="utf-8",
+    )
+    raw = read(law)
+    assert raw.fields == {"title": "中华人民共和国数据安全法"}
+    assert "INFO END" not in raw.text
+    (draft,) = parse_path(law)
+    assert (draft.title, draft.doc_type, draft.issuers) == (
+        "中华人民共和国数据安全法",
+        "法",
+        ["全国人民代表大会常务委员会"],
+    )
+    assert (str(draft.publish_date), draft.region.level) == ("2021-06-10", "national")
+    assert draft.legislative_history[0]["action"] == "通过"
+    assert [c.number for c in draft.clauses] == ["第一条"]
+
+
+def test_a_government_page_names_its_title_and_posting_time_in_its_head(tmp_path):
+    # The national standard for government sites: ArticleTitle and PubDate meta tags.
+    page = tmp_path / "post_1.html"
+    page.write_text(
+        "<html><head><title>关于开展资格认证的通告-某市人社局网站</title>"
+        '<meta name="ArticleTitle" content="某市社保中心关于开展资格认证的通告">'
+        '<meta name="PubDate" content="2025-03-31 17:14:08"></head><body>'
+        "<div class='crumbs'>首页 &gt; 专题 &gt; 某市社保中心关于开展资格认证的通告</div>"
+        "<div class='content'><ucapcontent><p>根据国家和省有关规定，参保人一年至少进行一次资格认证，"
+        "每次认证时间间隔不超过12个月，可全年申办。</p><p>一、认证方式</p>"
+        "<p>待遇领取人员可通过微信小程序进行认证。</p></ucapcontent></div></body></html>",
+        encoding="utf-8",
+    )
+    raw = read(page)
+    assert raw.fields == {
+        "title": "某市社保中心关于开展资格认证的通告",
+        "posted": "2025-03-31 17:14:08",
+    }
+    assert raw.text.split("\n")[0] == "某市社保中心关于开展资格认证的通告"
+    assert "首页" not in raw.text  # the article is the element holding the paragraphs
+    (draft,) = parse_path(page)
+    assert draft.title == "某市社保中心关于开展资格认证的通告"
+    assert str(draft.publish_date) == "2025-03-31"  # no signature: the page's date

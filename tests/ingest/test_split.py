@@ -142,3 +142,109 @@ def test_a_file_with_no_policy_title_gives_no_document():
         )
         == []
     )
+
+
+# --- Titles of real files (issue 22); each excerpt is from ../shared/corpus ---
+
+
+def one(text: str, hint: str = ""):
+    (draft,) = split_documents(clean(text), "x", hint)
+    return draft
+
+
+def test_a_law_is_titled_above_its_header_note_never_by_a_chapter():
+    # g01 as its PDF prints it: title, bracketed note, 目录, chapters.
+    draft = one(
+        "中华人民共和国劳动合同法\n（2007年6月29日第十届全国人民代表大会常务委员会第二十八次会议通过）\n"
+        "目录\n第一章总则\n第五章特别规定\n第一节集体合同\n第八章附则\n"
+        "第一章总则\n第一条为了完善劳动合同制度，制定本法。\n第五章特别规定\n第一节集体合同\n"
+        "第五十一条企业职工一方与用人单位通过平等协商，可以订立集体合同。"
+    )
+    assert draft.title == "中华人民共和国劳动合同法"
+    assert draft.header_note.startswith("（2007年6月29日")
+    # The contents are no part of the body: it starts at the first chapter.
+    assert draft.body.startswith("第一章总则\n第一条")
+
+
+def test_an_interpretation_with_its_note_and_the_markdown_heading_as_hint():
+    # lrb_101: "# 最高人民法院关于…的解释" then the note, one event a line.
+    text = (
+        "最高人民法院关于审理倒卖车票刑事案件有关问题的解释\n\n"
+        "1999年9月2日 最高人民法院审判委员会第1074次会议通过\n\n1999年9月14日 施行\n\n"
+        "为依法惩处倒卖车票的犯罪活动，现就有关问题解释如下：\n"
+        "第一条 高价倒卖车票，票面数额在5000元以上的，构成倒卖车票情节严重。"
+    )
+    draft = one(text, hint="最高人民法院关于审理倒卖车票刑事案件有关问题的解释")
+    assert draft.title == "最高人民法院关于审理倒卖车票刑事案件有关问题的解释"
+    assert draft.header_note.split("\n")[-1] == "1999年9月14日施行"
+    assert draft.body.startswith("为依法惩处")
+
+
+def test_a_title_repeated_broken_under_the_hint_is_skipped():
+    # lrb_009: the heading, then the same title over two lines, then the note.
+    draft = one(
+        "中华人民共和国境外非政府组织境内活动管理法\n中华人民共和国境外非政府组织\n境内活动管理法\n"
+        "2016年4月28日 第十二届全国人民代表大会常务委员会第二十次会议通过\n"
+        "第一条 为了规范、引导境外非政府组织在中国境内的活动，制定本法。",
+        hint="中华人民共和国境外非政府组织境内活动管理法",
+    )
+    assert draft.title == "中华人民共和国境外非政府组织境内活动管理法"
+    assert draft.header_note.startswith("2016年4月28日")
+
+
+def test_a_title_broken_over_lines_is_joined_and_its_notice_merged():
+    # g11 (a Word 97 file): the notice's title over three paragraphs, the plan's over two.
+    text = (
+        "海南省农业农村厅海南省财政厅\n关于印发2024-2026年海南省农机\n购置与应用补贴实施方案的通知\n"
+        "各市、县、自治县农业农村局、财政局：\n现将《2024—2026年海南省农机购置与应用补贴实施方案》印发给你们，请认真贯彻执行。\n"
+        "海南省农业农村厅海南省财政厅\n2024年7月1日\n（此件主动公开）\n"
+        "2024—2026年海南省\n农机购置与应用补贴实施方案\n一、总体要求\n以习近平新时代中国特色社会主义思想为指导。"
+    )
+    draft = split_documents(text, "x")[0]
+    assert draft.title == "2024—2026年海南省农机购置与应用补贴实施方案"
+    assert (
+        draft.notice_title
+        == "海南省农业农村厅海南省财政厅关于印发2024-2026年海南省农机购置与应用补贴实施方案的通知"
+    )
+    assert "2024年7月1日" in draft.preamble
+    assert draft.body.startswith("一、总体要求")
+
+
+def test_a_page_title_with_breadcrumbs_and_site_name_below_it():
+    # g26: the page's ArticleTitle, then the same in breadcrumbs.
+    title = (
+        "广州市社会保险基金管理中心关于开展2025年企业职工和城乡居民养老保险待遇领取资格认证的通告"
+    )
+    draft = one(
+        f"{title}\n首页 > 业务专题 > 专题报道 > 养老保险{title}\n一、一年至少认证一次\n按月领取养老保险待遇的参保人应一年至少进行一次资格认证。",
+        title,
+    )
+    assert draft.title == title
+    assert draft.body.startswith("一、一年至少认证一次")
+
+
+def test_an_attachment_policy_after_a_draft_announcement_with_its_status_line():
+    # g23: a 征求意见 announcement, then its draft plan as an attachment.
+    text = (
+        "关于向社会公开征求《可信数据空间发展行动计划（2024—2028年）》意见的公告\n"
+        "为引导和支持可信数据空间发展，我局研究起草了《可信数据空间发展行动计划（2024—2028年）》。\n"
+        "附件：可信数据空间发展行动计划（2024—2028年）（征求意见稿）\n国家数据局\n2024年10月18日\n附件\n"
+        "可信数据空间发展行动计划（2024—2028年）\n（征求意见稿）\n一、总体思路与目标\n到2028年，建成可信数据空间100个以上。"
+    )
+    draft = split_documents(clean(text), "x")[0]
+    assert draft.title == "可信数据空间发展行动计划（2024—2028年）"
+    assert draft.status == ["征求意见稿"]
+    assert draft.notice_title.startswith("关于向社会公开征求")
+    assert draft.body.startswith("一、总体思路与目标")
+
+
+def test_a_state_council_order_is_the_preamble_of_its_regulation():
+    # g03: the order, its signature, then the regulation.
+    draft = one(
+        "中华人民共和国国务院令\n第535号\n《中华人民共和国劳动合同法实施条例》已经2008年9月3日国务院第25次常务会议通过，"
+        "现予公布，自公布之日起施行。\n总理温家宝\n二○○八年九月十八日\n中华人民共和国劳动合同法实施条例\n"
+        "第一章总则\n第一条为了贯彻实施《中华人民共和国劳动合同法》，制定本条例。"
+    )
+    assert draft.title == "中华人民共和国劳动合同法实施条例"
+    assert draft.notice_title == "中华人民共和国国务院令"
+    assert draft.preamble.startswith("中华人民共和国国务院令\n第535号")
