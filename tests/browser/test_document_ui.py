@@ -73,8 +73,8 @@ def test_the_same_plan_from_the_compilation_is_compared_with_the_web_page(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("版本对比")
     changed = page.locator(".diff-changed").first
     expect(changed.locator(".diff-kind")).to_have_text("修改")
-    # What the web page adds to the compilation's text is marked, in its colour.
-    added = page.locator(".diff ins").first
+    # What the web page adds to a clause of the compilation's text is marked, in its colour.
+    added = changed.locator("ins").first
     expect(added).to_be_visible()
     assert added.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
 
