@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
 from haystack import connections
+from haystack.constants import DJANGO_ID
 
 from policybase.catalog.models import Clause, Document
 from policybase.locks import file_lock
@@ -32,8 +33,6 @@ BATCH_DOCUMENTS = 200
 LOCK_TIMEOUT_SECONDS = 60
 # A reconcile waits for the queued writes before it looks.
 RECONCILE_LOCK_TIMEOUT_SECONDS = 600
-# Clauses read from the database at a time while comparing or rebuilding.
-BATCH_CLAUSES = 2000
 
 
 class IndexLockTimeout(TimeoutError):
@@ -96,25 +95,36 @@ def _clause_index():
 
 def _write(document_ids, removed_clause_ids):
     index = _clause_index()
-    clauses = index.index_queryset()
-    document_ids = list(document_ids)
     # A deletion that was rolled back may still be pending: keep what still exists.
     still_there = set(Clause.objects.filter(pk__in=removed_clause_ids).values_list("pk", flat=True))
     gone = [pk for pk in removed_clause_ids if pk not in still_there]
-    # A withdrawn document leaves the index; its clauses stay in the database.
-    gone += Clause.objects.filter(
-        document_id__in=document_ids, document__review_state=Document.ReviewState.WITHDRAWN
-    ).values_list("pk", flat=True)
     # One writer and one commit for the whole change: every commit makes a segment.
     with connections["default"].get_backend().writing() as writer:
         writer.delete(gone)
-        for start in range(0, len(document_ids), BATCH_DOCUMENTS):
-            batch = document_ids[start : start + BATCH_DOCUMENTS]
-            # Each document's entries go, then what it holds now comes back:
-            # a clause split or merged away leaves nothing behind.
-            writer.delete_matching("document", [str(pk) for pk in batch])
-            for clause in clauses.filter(document_id__in=batch):
-                writer.add(index.full_prepare(clause))
+        # Each document's entries go, then what it holds now comes back: a
+        # clause split or merged away, or a withdrawn document, leaves nothing.
+        writer.delete_matching("document", [str(pk) for pk in document_ids])
+        for prepared in _prepared(index, list(document_ids)):
+            writer.add(prepared)
+
+
+def _prepared(index, document_ids: list[int]):
+    """haystack's prepared fields of each clause the index holds of the
+    documents ``document_ids``, read a batch of documents at a time. Each
+    document is loaded once and shared by its clauses (with
+    ``index_queryset``'s own joins, every clause would load its document,
+    regions and issuers again)."""
+    for start in range(0, len(document_ids), BATCH_DOCUMENTS):
+        batch = document_ids[start : start + BATCH_DOCUMENTS]
+        documents = (
+            Document.objects.select_related("region__parent__parent")
+            .prefetch_related("issuers")
+            .in_bulk(batch)
+        )
+        clauses = index.index_queryset().filter(document_id__in=batch)
+        for clause in clauses.select_related(None).prefetch_related(None):
+            clause.document = documents[clause.document_id]
+            yield index.full_prepare(clause)
 
 
 def ensure_index(progress=lambda written: None) -> int | None:
@@ -163,10 +173,9 @@ def rebuild_index(progress=lambda written: None) -> int:
 
 
 def _rebuild(progress) -> int:
-    index = _clause_index()
-    clauses = index.index_queryset().iterator(chunk_size=BATCH_CLAUSES)
-    backend = connections["default"].get_backend()
-    return backend.rebuild(map(index.full_prepare, clauses), progress)
+    documents = Document.objects.order_by("pk").values_list("pk", flat=True)
+    prepared = _prepared(_clause_index(), list(documents))
+    return connections["default"].get_backend().rebuild(prepared, progress)
 
 
 @dataclass
@@ -211,20 +220,19 @@ def reconcile_index(dry_run: bool = False, progress=lambda items, total: items) 
         entries = backend.indexed()
         held = dict(entries)
         duplicated = {pk for pk, count in Counter(pk for pk, _ in entries).items() if count > 1}
-        expected = index.index_queryset()
-        drift = Drift(expected=expected.count(), indexed=len(entries))
+        drift = Drift(expected=index.index_queryset().count(), indexed=len(entries))
         stale_documents = set()
-        for clause in progress(expected.iterator(chunk_size=BATCH_CLAUSES), drift.expected):
-            known = held.pop(clause.pk, None)
+        documents = Document.objects.order_by("pk").values_list("pk", flat=True)
+        for prepared in progress(_prepared(index, list(documents)), drift.expected):
+            pk = int(prepared[DJANGO_ID])
+            known = held.pop(pk, None)
             if known is None:
-                drift.missing.append(clause.pk)
-            elif clause.pk in duplicated or known != backend.fingerprint(
-                index.full_prepare(clause)
-            ):
-                drift.stale.append(clause.pk)
+                drift.missing.append(pk)
+            elif pk in duplicated or known != backend.fingerprint(prepared):
+                drift.stale.append(pk)
             else:
                 continue
-            stale_documents.add(clause.document_id)
+            stale_documents.add(prepared["document_id"])
         drift.extra = [f"catalog.clause.{pk}" for pk in sorted(held)]
         if not dry_run and drift.total:
             _write(sorted(stale_documents), sorted(held))

@@ -54,23 +54,22 @@ class ClauseIndex(indexes.SearchIndex, indexes.Indexable):
         )
 
     def prepare_regions(self, clause):
-        region = clause.document.region
-        return [r.name for r in region.lineage()] if region else []
+        return self.shared(clause.document)["regions"]
 
     def prepare_level(self, clause):
-        return [clause.document.region.level] if clause.document.region else []
+        return self.shared(clause.document)["level"]
 
     def prepare_province(self, clause):
-        return _present(clause.document.region_ref()["province"])
+        return self.shared(clause.document)["province"]
 
     def prepare_city(self, clause):
-        return _present(clause.document.region_ref()["city"])
+        return self.shared(clause.document)["city"]
 
     def prepare_district(self, clause):
-        return _present(clause.document.region_ref()["district"])
+        return self.shared(clause.document)["district"]
 
     def prepare_issuer(self, clause):
-        return clause.document.issuer_names
+        return self.shared(clause.document)["issuer"]
 
     def prepare_document(self, clause):
         return [str(clause.document_id)]
@@ -85,12 +84,7 @@ class ClauseIndex(indexes.SearchIndex, indexes.Indexable):
         return list(clause.document.status)
 
     def prepare_validity(self, clause):
-        document = clause.document
-        if document.validity in LAPSED_VALIDITY or (
-            document.validity == Document.Validity.NOT_YET and not document.effective_date
-        ):
-            return [document.validity]
-        return []
+        return self.shared(clause.document)["validity"]
 
     def prepare_publish_sort(self, clause):
         return _sort_key(clause.document.publish_date, clause.pk)
@@ -101,6 +95,31 @@ class ClauseIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_year(self, clause):
         date = clause.document.publish_date
         return _present(date and date.year)
+
+    # Indexing hands a document's clauses the same document object, one after
+    # another: what they hold alike is worked out once for all of them.
+    _shared_by = None
+
+    def shared(self, document: Document) -> dict:
+        """The fields every clause of ``document`` holds alike."""
+        if self._shared_by is not document:
+            region = document.region
+            ref = document.region_ref()
+            # What a curator recorded that the dates cannot tell (query.standing_filter).
+            recorded = document.validity in LAPSED_VALIDITY or (
+                document.validity == Document.Validity.NOT_YET and not document.effective_date
+            )
+            self._shared = {
+                "regions": [r.name for r in region.lineage()] if region else [],
+                "level": [region.level] if region else [],
+                "province": _present(ref["province"]),
+                "city": _present(ref["city"]),
+                "district": _present(ref["district"]),
+                "issuer": document.issuer_names,
+                "validity": [document.validity] if recorded else [],
+            }
+            self._shared_by = document
+        return self._shared
 
 
 def _present(value) -> list[str]:
