@@ -66,6 +66,8 @@ FACET_SIZE = 65_000
 # few hundred clauses; a rebuild writes the whole index in few segments.
 WRITER_HEAP = 50_000_000
 REBUILD_HEAP = 400_000_000
+# Browsing queries whose facet counts a process keeps per commit (the oldest goes).
+BROWSED = 256
 # Lookups on keyword fields as haystack names them; an unnamed lookup is "content".
 EQUALS = ("content", "contains", "exact")
 
@@ -134,12 +136,16 @@ class TantivySearchBackend(BaseSearchBackend):
         return live is not None and live.name.startswith(self.signature + "-")
 
     def count(self) -> int:
-        index = self._index()
-        return index.searcher().num_docs if index else 0
+        opened = self._opened()
+        return opened.index.searcher().num_docs if opened else 0
 
     def _index(self) -> tantivy.Index | None:
-        """The live generation's index, reloaded if it changed; None before
-        anything was ever written."""
+        opened = self._opened()
+        return opened.index if opened else None
+
+    def _opened(self) -> "_Opened | None":
+        """The live generation as this process reads it, reloaded if it
+        changed; None before anything was ever written."""
         if not self.setup_complete:
             self.setup()
         for _ in range(2):
@@ -162,17 +168,18 @@ class TantivySearchBackend(BaseSearchBackend):
         end_offset=None,
         facets=None,
         result_class=None,
+        filters_only=False,
         **kwargs,
     ):
         """haystack's answer: ``query_string`` is the Tantivy query
         ``TantivySearchQuery.build_query`` made (or the query language, for
-        haystack's ``raw_search``)."""
+        haystack's ``raw_search``); ``filters_only`` says it has no words."""
         empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
-        index = self._index()
-        if index is None:
+        opened = self._opened()
+        if opened is None:
             return empty
-        query = self._parsed(index, query_string)
-        searcher = index.searcher()
+        query = self._parsed(opened.index, query_string)
+        searcher = opened.index.searcher()
         order_by_field, order = _sort_order(sort_by)
         limit = (searcher.num_docs if end_offset is None else end_offset) - start_offset
         found = searcher.search(
@@ -190,7 +197,15 @@ class TantivySearchBackend(BaseSearchBackend):
                 name: {"terms": {"field": name, "size": options.get("size", FACET_SIZE)}}
                 for name, options in facets.items()
             }
-            aggregations = searcher.aggregate(query, spec)
+            if filters_only:
+                # Browsing asks the same few questions (the first page, its filter
+                # links) of every clause: counted once per commit of the index.
+                key = repr((query, sorted(spec.items())))
+                aggregations = opened.browsed.get(key)
+                if aggregations is None:
+                    aggregations = opened.remember(key, searcher.aggregate(query, spec))
+            else:
+                aggregations = searcher.aggregate(query, spec)
         return {
             "results": self._results(searcher, hits, result_class or SearchResult),
             "hits": found.count,
@@ -283,6 +298,20 @@ class TantivySearchBackend(BaseSearchBackend):
             # Tantivy matches nothing with exclusions alone: exclude from everything.
             return Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, query)])
         return query
+
+    def has_words(self, node: SearchNode) -> bool:
+        """Whether the tree of filters searches any text (or only filters)."""
+        if not self.setup_complete:
+            self.setup()
+        for child in node.children:
+            if isinstance(child, SearchNode):
+                if self.has_words(child):
+                    return True
+            else:
+                name = node.split_expression(child[0])[0]
+                if name == "content" or self.fields.get(name, Field(name, "")).kind == CHINESE:
+                    return True
+        return False
 
     def _lookup(self, name: str, lookup: str, value) -> Query:
         if name == "content":
@@ -380,7 +409,7 @@ class TantivySearchBackend(BaseSearchBackend):
         live = self.live_generation()
         if not self.is_current():
             live = self._publish(self._new_generation()[0])
-        index = _READERS.current(live)
+        index = _READERS.current(live).index
         writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
         wrapper = Writer(self, writer)
         try:
@@ -512,6 +541,23 @@ class Writer:
             self.changed = True
 
 
+@dataclass
+class _Opened:
+    """A generation as this process reads it, at one commit."""
+
+    path: Path
+    index: tantivy.Index
+    version: tuple
+    # Facet counts of browsing queries at this commit, by query.
+    browsed: dict
+
+    def remember(self, key: str, aggregations: dict) -> dict:
+        if len(self.browsed) >= BROWSED:
+            self.browsed.pop(next(iter(self.browsed)))
+        self.browsed[key] = aggregations
+        return aggregations
+
+
 class _Readers:
     """The live generation of each index folder, opened once in this process
     and reloaded when its last commit changed: haystack makes a backend per
@@ -519,21 +565,24 @@ class _Readers:
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.opened: dict[Path, tuple[Path, tantivy.Index, tuple]] = {}
+        self.opened: dict[Path, _Opened] = {}
 
-    def current(self, path: Path) -> tantivy.Index:
+    def current(self, path: Path) -> _Opened:
         version = _version(path)
         with self.lock:
-            opened, index, seen = self.opened.get(path.parent, (None, None, None))
-            if opened != path:
+            opened = self.opened.get(path.parent)
+            if opened is None or opened.path != path:
                 # A generation a rebuild swapped out is left to its open searchers.
                 index = tantivy.Index.open(str(path))
                 _register_tokenizers(index)
                 index.config_reader(reload_policy="Manual")
-            elif seen != version:
+            elif opened.version != version:
+                index = opened.index
                 index.reload()
-            self.opened[path.parent] = (path, index, version)
-            return index
+            else:
+                return opened
+            opened = self.opened[path.parent] = _Opened(path, index, version, {})
+            return opened
 
 
 _READERS = _Readers()
@@ -588,6 +637,11 @@ def _sort_order(sort_by) -> tuple[str | None, Order]:
 class TantivySearchQuery(BaseSearchQuery):
     def build_query(self) -> Query:
         return self.backend.query(self.query_filter)
+
+    def build_params(self, *args, **kwargs):
+        params = super().build_params(*args, **kwargs)
+        params["filters_only"] = not self.backend.has_words(self.query_filter)
+        return params
 
     def __str__(self):
         return repr(self.query_filter)
