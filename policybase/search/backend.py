@@ -401,15 +401,16 @@ class TantivySearchBackend(BaseSearchBackend):
 
     @contextlib.contextmanager
     def writing(self):
-        """A ``Writer`` on the live generation (a new, empty one if there is
-        none or its schema is not this one), committed when the block ends,
-        rolled back when it raises."""
-        if not self.setup_complete:
-            self.setup()
-        live = self.live_generation()
+        """A ``Writer`` on the live generation, committed when the block ends,
+        rolled back when it raises. A generation of another schema is never
+        written to, nor replaced by an empty one here: building the index is
+        ``migrate``'s (indexing.ensure_index) or a rebuild's."""
         if not self.is_current():
-            live = self._publish(self._new_generation()[0])
-        index = _READERS.current(live).index
+            raise SearchBackendError(
+                f"no search index of this version in {self.path}: "
+                "run manage.py migrate or manage.py reconcile_index --rebuild"
+            )
+        index = _READERS.current(self.live_generation()).index
         writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
         wrapper = Writer(self, writer)
         try:

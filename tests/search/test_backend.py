@@ -8,6 +8,7 @@ import pytest
 import tantivy
 from django.core.management import call_command
 from haystack import connections
+from haystack.exceptions import SearchBackendError
 
 from ingest.drafts import ClauseDraft, DocumentDraft, RegionRef
 from policybase.catalog.models import Clause
@@ -135,3 +136,16 @@ def test_similar_clauses_are_found_by_key_words(sample_corpus, backend):
     assert "数据安全" in terms
     found = Clause.objects.filter(pk__in=ids)
     assert ids and all(any(term in fold(c.text) for term in terms) for c in found)
+
+
+def test_an_index_of_another_version_is_never_written_to(store_drafts, backend):
+    [document], _ = store_drafts([draft()])
+    live = backend.live_generation()
+    older = live.with_name("0123456789ab" + live.name[12:])
+    live.rename(older)
+    (backend.path / LIVE).unlink()
+    (backend.path / LIVE).symlink_to(older.name)
+    # Not written, and not swapped for an empty index either: migrate rebuilds it.
+    with pytest.raises(SearchBackendError, match="migrate"):
+        apply_index_changes([document.pk], [])
+    assert backend.live_generation() == older
