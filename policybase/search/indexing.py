@@ -210,6 +210,9 @@ def reconcile_index(dry_run: bool = False, progress=lambda items, total: items) 
     ``dry_run``, rewrite the documents of missing or stale clauses and delete
     the extra entries.
 
+    An index written by another version (another schema) holds nothing this
+    one can use: every clause counts as missing, and the repair is a rebuild.
+
     Runs under the write lock, so no writer changes the index between the
     comparison and the repair. ``progress(items, total)`` wraps the clause
     iterator (a progress bar).
@@ -217,10 +220,12 @@ def reconcile_index(dry_run: bool = False, progress=lambda items, total: items) 
     index = _clause_index()
     backend = connections["default"].get_backend()
     with index_write_lock(RECONCILE_LOCK_TIMEOUT_SECONDS):
-        entries = backend.indexed()
+        current = backend.is_current()
+        entries = backend.indexed() if current else []
         held = dict(entries)
         duplicated = {pk for pk, count in Counter(pk for pk, _ in entries).items() if count > 1}
-        drift = Drift(expected=index.index_queryset().count(), indexed=len(entries))
+        indexed = len(entries) if current else backend.count()
+        drift = Drift(expected=index.index_queryset().count(), indexed=indexed)
         stale_documents = set()
         documents = Document.objects.order_by("pk").values_list("pk", flat=True)
         for prepared in progress(_prepared(index, list(documents)), drift.expected):
@@ -234,6 +239,8 @@ def reconcile_index(dry_run: bool = False, progress=lambda items, total: items) 
                 continue
             stale_documents.add(prepared["document_id"])
         drift.extra = [f"catalog.clause.{pk}" for pk in sorted(held)]
-        if not dry_run and drift.total:
+        if not dry_run and not current:
+            _rebuild(lambda written: None)
+        elif not dry_run and drift.total:
             _write(sorted(stale_documents), sorted(held))
     return drift
