@@ -17,9 +17,9 @@ and prints clauses per second of each and of both together, by the clock and
 by this process's CPU time (the machine is shared: the clock counts the other
 processes' load too), with the peak RSS of this process after each step. The
 data dir it fills, var/bench/corpus-N unless ``--data-dir`` says otherwise, is
-the one bench/search_bench.py searches. ``--bulk-index
-C`` indexes in commits of C clauses instead (bench/reindex.py): far fewer
-segment merges, for corpora too large to index file by file in the time at hand. ``--end-to-end N`` also writes N clauses as
+the one bench/search_bench.py searches. ``--rebuild`` indexes by rebuilding
+the whole index once everything is stored instead (bench/reindex.py, what
+``reconcile_index --rebuild`` does). ``--end-to-end N`` also writes N clauses as
 text files and times ``manage.py ingest`` on them in a child process (read,
 parse, classify, store, index; one ingest job per file), with that child's
 peak RSS. PDF pages per second of parsing are bench/pdf_rate.py's.
@@ -66,7 +66,7 @@ def fresh_dir(path: Path) -> Path:
     return path
 
 
-def store_then_index(clauses: int, data_dir: Path, bulk: int = 0) -> dict:
+def store_then_index(clauses: int, data_dir: Path, rebuild: bool = False) -> dict:
     from ingest.categorize import categorize
     from ingest.store import store_file
     from policybase.search.indexing import apply_index_changes
@@ -95,8 +95,8 @@ def store_then_index(clauses: int, data_dir: Path, bulk: int = 0) -> dict:
     store_rss = peak_rss_mb()
 
     started, cpu = time.perf_counter(), time.process_time()
-    if bulk:
-        reindex.index_all(bulk, progress=lambda line: print(line, flush=True))
+    if rebuild:
+        reindex.index_all(progress=lambda line: print(line, flush=True))
     else:
         for document_ids, removed_clause_ids in pending:
             apply_index_changes(document_ids, removed_clause_ids)
@@ -137,11 +137,9 @@ def main():
     parser.add_argument("--clauses", type=int, default=10_000)
     parser.add_argument("--end-to-end", type=int, default=0, metavar="N")
     parser.add_argument(
-        "--bulk-index",
-        type=int,
-        default=0,
-        metavar="CLAUSES",
-        help="index in commits of this many clauses instead of one per file (bench/reindex.py)",
+        "--rebuild",
+        action="store_true",
+        help="index by one rebuild once all is stored, instead of file by file (bench/reindex.py)",
     )
     parser.add_argument(
         "--data-dir",
@@ -160,13 +158,13 @@ def main():
         )
     data_dir = fresh_dir(args.data_dir or corpus_dir(args.clauses))
     generate_corpus.setup_django(data_dir)
-    r = store_then_index(args.clauses, data_dir, args.bulk_index)
+    r = store_then_index(args.clauses, data_dir, args.rebuild)
     (data_dir / COMPLETE).write_text(json.dumps(r, indent=1))
     n = r["clauses"]
     both = r["store_s"] + r["index_s"]
     print(f"{n:,} clauses in {r['documents']:,} documents")
     both_cpu = r["store_cpu_s"] + r["index_cpu_s"]
-    index = f"index, commits of {args.bulk_index:,}" if args.bulk_index else "index"
+    index = "index, one rebuild" if args.rebuild else "index"
     print("| step | seconds | clauses/s | CPU seconds | clauses/CPU s | peak RSS after (MB) |")
     print("|---|---:|---:|---:|---:|---:|")
     print(f"| classify | {r['classify_s']:.1f} | {n / r['classify_s']:,.0f} | | | |")

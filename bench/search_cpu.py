@@ -1,13 +1,13 @@
 """CPU time of ``query.search`` in this process, per query of the search bench's mix.
 
-    .venv/bin/python bench/search_cpu.py --clauses 100000 [--runs 5] [--cold]
+    .venv/bin/python bench/search_cpu.py --clauses 100000 [--runs 5]
 
 Searches the data dir var/bench/corpus-N (built by bench/ingest_bench.py)
 without HTTP, and prints each query's hit count and the median CPU time of
 ``--runs`` runs after one search that opens the index. CPU time, unlike
 wall-clock time, hardly changes with the load other processes put on the
-machine. ``--cold`` empties the cache of decoded postings before every run,
-as for characters the process has not read since it started.
+machine. (The engine's threads search inside the call, so their CPU time is
+this process's.)
 """
 
 import argparse
@@ -30,19 +30,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clauses", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument(
-        "--cold", action="store_true", help="empty the postings cache before each run"
-    )
     args = parser.parse_args()
     os.environ["POLICYBASE_DATA_DIR"] = str(corpus_dir(args.clauses))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "policybase.settings")
     import django
 
     django.setup()
-    from policybase.search import arrays
     from policybase.search.query import Filters, search
 
-    search("x", Filters())  # opens the index and builds each segment's arrays
+    search("x", Filters())  # opens the index
     print(f"load average: {os.getloadavg()[0]:.2f}")
     print("| class | query | filters | hits | CPU ms |")
     print("|---|---|---|---:|---:|")
@@ -52,8 +48,6 @@ def main():
         }
         samples = []
         for _ in range(args.runs):
-            if args.cold:
-                arrays.POSTINGS.clear()
             started = time.process_time()
             page = search(query, Filters(**typed))
             samples.append(time.process_time() - started)

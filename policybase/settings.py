@@ -1,6 +1,6 @@
 """Settings for PolicyBase, read once from the environment.
 
-No environment at all gives the embedded default: SQLite and a Whoosh index
+No environment at all gives the embedded default: SQLite and a Tantivy index
 under ``POLICYBASE_DATA_DIR`` (``var/`` in the checkout) and Celery tasks run
 in-process, so a laptop needs neither PostgreSQL nor Redis.
 """
@@ -148,8 +148,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": "policybase.search.backend.ChineseWhooshEngine",
-        "PATH": str(DATA_DIR / "whoosh_index"),
+        "ENGINE": "policybase.search.backend.TantivyEngine",
+        "PATH": str(DATA_DIR / "search_index"),
     },
 }
 # Index updates are queued after commit by policybase.search.signals, never by

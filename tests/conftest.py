@@ -19,7 +19,7 @@ def seed_path(name: str) -> Path:
 
 @pytest.fixture
 def search_index(transactional_db, django_db_serialized_rollback):
-    """An empty Whoosh index and a database whose commits really happen, so
+    """An empty search index and a database whose commits really happen, so
     that the index updates queued with ``on_commit`` run. The serialized
     rollback brings back what migrations put in (the 14 categories)."""
     from policybase.search.indexing import clear_index

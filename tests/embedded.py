@@ -1,4 +1,4 @@
-"""A data dir of the embedded default (SQLite + Whoosh, no Redis), driven
+"""A data dir of the embedded default (SQLite + Tantivy, no Redis), driven
 through manage.py in processes of its own: what a command leaves behind in its
 process (a failed index write, a restored database) stays out of the tests'."""
 

@@ -1,35 +1,45 @@
-"""The one analyzer PolicyBase uses for Chinese policy text, at index and query time.
+"""The one analysis PolicyBase uses for Chinese policy text, at index and query time.
 
 Text is folded character by character (full-width → half-width, traditional →
 simplified, Latin lowercased), so that 數據 finds 数据 and a folded string has
 the same length as the original: highlights computed on the folded text apply
-to the original as they are.
+to the original as they are. Folding happens here, in Python, once; the
+engine only ever sees folded text.
 
-At index time every CJK character is a token (so that 税 or 云 alone finds
-税收 and 云计算), every Latin word or number is a token, and jieba's search-mode
-words are added at the position of their first character, so ranking and
-later word-level scoring see real words. At query time only the character and
-Latin tokens are produced, with consecutive positions; the search backend
-turns them into a phrase, which makes a query an exact substring match that no
-word-segmentation difference between query and clause can break.
+A field is searched by its units: every CJK character and every Latin word or
+number (``UNIT``), at consecutive positions. A query term is the phrase of its
+units, so a query is an exact substring match that no word segmentation can
+break: 税 finds 增值税, 数据安全 finds 数据安全 however a segmenter would cut
+either. The engine tokenizes the index side with the same pattern.
+
+A field is ranked by its words: the character bigrams of each CJK run and each
+Latin word (``words``). Bigrams, not jieba's words: jieba alone costs more
+per clause than the whole budget for storing and indexing one (bench/RESULTS.md,
+"Words for ranking"), and a bigram model ranks a substring query as well as a
+dictionary does, since every clause it finds holds all the query's bigrams.
+jieba still names the key words of a clause where people read them (the
+similar clauses' page, ``key_words``).
 """
 
 import functools
 import re
 import unicodedata
 
-import jieba
 from opencc import OpenCC
-from whoosh.analysis import Token, Tokenizer
-
-jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
 
 _T2S = OpenCC("t2s")
+
+# What a SearchIndex field names as its analyzer to be searched this way.
+CHINESE = "chinese"
+# Changed whenever what the index holds of a text changes: an index written
+# by another version of this module is rebuilt at the next migrate.
+VERSION = "units and bigrams, 1"
 
 # One CJK ideograph (basic, extension A, compatibility), or a run of Latin
 # letters/digits: 数 据 5g 2023 ai
 UNIT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]+")
-CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+# A run of CJK ideographs, or a Latin word: the pieces words are taken from.
+WORD_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -48,62 +58,45 @@ def fold(text: str) -> str:
     return "".join(map(fold_char, text))
 
 
-def units(text: str) -> list[tuple[str, int, int]]:
-    """(token, start, end) of each character or Latin word of folded text."""
-    return [(m.group(), m.start(), m.end()) for m in UNIT.finditer(text)]
+def units(text: str) -> list[str]:
+    """The units of ``text``, folded: what a query term is the phrase of."""
+    return UNIT.findall(fold(text))
+
+
+def words(folded: str) -> list[str]:
+    """The words of folded text: 数据安全 → 数据 据安 安全; 5g → 5g. A lone
+    CJK character is no word (its unit ranks it)."""
+    found = []
+    for run in WORD_RUN.findall(folded):
+        if run.isascii():
+            found.append(run)
+        else:
+            found.extend(map(str.__add__, run, run[1:]))
+    return found
 
 
 # Every clause carries its document's title and 文号, so indexing asks for the
-# same few strings again and again: jieba runs on each once (indexing 10,000
-# clauses spends 0.3 s on titles instead of 1.4 s).
-@functools.lru_cache(maxsize=256)
-def index_tokens(text: str) -> tuple[tuple[str, int, int, int], ...]:
-    """(token, position, start, end) for indexing, sorted by position."""
+# same few strings again and again: each is analysed once.
+@functools.lru_cache(maxsize=1024)
+def analyzed(text: str) -> tuple[str, str]:
+    """What the index holds of a text field: the folded text (the engine
+    takes its units) and its words, separated by spaces."""
     folded = fold(text)
-    unit_list = units(folded)
-    tokens = [(token, pos, start, end) for pos, (token, start, end) in enumerate(unit_list)]
-    position_at = {start: pos for pos, (_, start, _) in enumerate(unit_list)}
-    for run in CJK_RUN.finditer(folded):
-        for word, start, end in jieba.tokenize(run.group(), mode="search"):
-            if len(word) > 1:
-                start += run.start()
-                tokens.append((word, position_at[start], start, end + run.start()))
-    tokens.sort(key=lambda t: (t[1], t[3]))
-    return tuple(tokens)
+    return folded, " ".join(words(folded))
 
 
-class ChineseTokenizer(Tokenizer):
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if mode == "query":
-            stream = [(t, pos, s, e) for pos, (t, s, e) in enumerate(units(fold(value)))]
+def key_words(text: str) -> list[str]:
+    """The words of ``text`` (folded) a reader would name: jieba's, in its
+    search mode (数据安全 gives 数据, 安全 and 数据安全), and Latin words.
+    jieba is loaded on first use: the processes that never ask keep its
+    dictionary (60 MB) out of memory."""
+    import jieba
+
+    jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
+    found = []
+    for run in WORD_RUN.findall(fold(text)):
+        if run.isascii():
+            found.append(run)
         else:
-            stream = index_tokens(value)
-        for text, pos, start, end in stream:
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = value[start:end]
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
-            yield token
-
-
-def ChineseAnalyzer():  # noqa: N802 - named like whoosh's analyzer factories
-    return ChineseTokenizer()
+            found.extend(word for word in jieba.cut_for_search(run) if len(word) > 1)
+    return found

@@ -5,42 +5,34 @@ is queued after the surrounding transaction commits (so the index never shows
 what the database rolled back) as a Celery task on the ``index`` queue; in the
 embedded default Celery runs it in-process.
 
-Whoosh allows one writer at a time, and its own lock makes a second writer
-fail (or, in haystack's AsyncWriter, write later from a thread nobody
-watches). Any number of worker processes may run index tasks, so every write
-first takes ``DATA_DIR/index.lock``: writers queue up on it, and one that
-waits too long raises ``IndexLockTimeout`` for its task to retry.
+Tantivy allows one writer at a time, and its own lock makes a second writer
+fail at once. Any number of worker processes may run index tasks, so every
+write first takes ``DATA_DIR/index.lock``: writers queue up on it, and one
+that waits too long raises ``IndexLockTimeout`` for its task to retry.
+Readers never wait (backend.py).
 """
 
 import contextlib
-import itertools
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from haystack import connections
-from haystack.constants import ID
-from whoosh.index import LockError
+from haystack.constants import DJANGO_ID
 
 from policybase.catalog.models import Clause, Document
 from policybase.locks import file_lock
+from policybase.progress import counting
 
 # Documents whose clauses are read from the database at a time.
 BATCH_DOCUMENTS = 200
-# How long a writer waits for another one before giving up (its task retries).
-# Writing the 491 clauses of the sample compilation takes about 8 s.
+# How long a writer waits for another one before giving up (its task retries);
+# a rebuild holds the lock for minutes at 300,000 clauses.
 LOCK_TIMEOUT_SECONDS = 60
 # A reconcile waits for the queued writes before it looks.
 RECONCILE_LOCK_TIMEOUT_SECONDS = 600
-# Clauses read from the database at a time while comparing or rebuilding.
-BATCH_CLAUSES = 2000
-# Clauses per commit when the whole index is rewritten.
-REBUILD_BATCH_CLAUSES = 10_000
-# Memory Whoosh's writer fills with postings before it sorts them out to
-# temporary files and merges those back (its default is 128): the 1.8 million
-# postings of 10,000 clauses fit, and rebuilding writes no temporary runs.
-REBUILD_LIMIT_MB = 512
 
 
 class IndexLockTimeout(TimeoutError):
@@ -97,119 +89,93 @@ def apply_index_changes(document_ids=(), removed_clause_ids=()):
         _write(document_ids, removed_clause_ids)
 
 
+def _clause_index():
+    return connections["default"].get_unified_index().get_index(Clause)
+
+
 def _write(document_ids, removed_clause_ids):
-    index = connections["default"].get_unified_index().get_index(Clause)
-    backend = connections["default"].get_backend()
-    clauses = index.index_queryset()
-    document_ids = list(document_ids)
+    index = _clause_index()
     # A deletion that was rolled back may still be pending: keep what still exists.
     still_there = set(Clause.objects.filter(pk__in=removed_clause_ids).values_list("pk", flat=True))
     gone = [pk for pk in removed_clause_ids if pk not in still_there]
-    # A withdrawn document leaves the index; its clauses stay in the database.
-    gone += Clause.objects.filter(
-        document_id__in=document_ids, document__review_state=Document.ReviewState.WITHDRAWN
-    ).values_list("pk", flat=True)
-    # One writer and one commit for the whole change: haystack's update() and
-    # remove() commit once per call, and every commit makes a segment.
-    with _writing(backend) as writer:
-        changed = bool(gone)
-        for start in range(0, len(document_ids), BATCH_DOCUMENTS):
-            batch = document_ids[start : start + BATCH_DOCUMENTS]
-            for clause in clauses.filter(document_id__in=batch):
-                writer.update_document(**_prepared(index, backend, clause))
-                changed = True
-        for pk in gone:
-            writer.delete_by_term(ID, f"catalog.clause.{pk}")
-        if not changed:
-            # An empty commit still makes a new generation: every searcher would reopen.
-            writer.cancel()
+    # One writer and one commit for the whole change: every commit makes a segment.
+    with connections["default"].get_backend().writing() as writer:
+        writer.delete(gone)
+        # Each document's entries go, then what it holds now comes back: a
+        # clause split or merged away, or a withdrawn document, leaves nothing.
+        writer.delete_matching("document", [str(pk) for pk in document_ids])
+        for prepared in _prepared(index, list(document_ids)):
+            writer.add(prepared)
 
 
-@contextlib.contextmanager
-def _writing(backend, **options):
-    """A writer (``_writer``) committed when the block ends, unless the block
-    cancelled it; abandoned (``_abandon``) when the block or the commit raises."""
-    writer = _writer(backend, **options)
-    try:
-        yield writer
-        if not writer.is_closed:
-            writer.commit()
-    except BaseException:
-        _abandon(writer)
-        raise
+def _prepared(index, document_ids: list[int]):
+    """haystack's prepared fields of each clause the index holds of the
+    documents ``document_ids``, read a batch of documents at a time. Each
+    document is loaded once and shared by its clauses (with
+    ``index_queryset``'s own joins, every clause would load its document,
+    regions and issuers again)."""
+    for start in range(0, len(document_ids), BATCH_DOCUMENTS):
+        batch = document_ids[start : start + BATCH_DOCUMENTS]
+        documents = (
+            Document.objects.select_related("region__parent__parent")
+            .prefetch_related("issuers")
+            .in_bulk(batch)
+        )
+        clauses = index.index_queryset().filter(document_id__in=batch)
+        for clause in clauses.select_related(None).prefetch_related(None):
+            clause.document = documents[clause.document_id]
+            yield index.full_prepare(clause)
 
 
-def _writer(backend, **options):
-    """A Whoosh writer whose lock is ours to give back (see ``_abandon``).
+def ensure_index(progress=lambda written: None) -> int | None:
+    """Build the index from the database when this data dir has none it can
+    serve: a new data dir, one upgraded from the Whoosh index of earlier
+    versions (``whoosh_index``, no longer read), one whose index has another
+    schema, or an empty index beside a database of clauses. Returns how many
+    clauses were written, None when the index was fine."""
+    backend = connections["default"].get_backend()
 
-    Whoosh takes its WRITELOCK first and then sets the writer up; when that
-    fails (a read-only index folder) the lock stays held for as long as this
-    process lives, and every later write, here or in any other process,
-    fails with LockError. So the lock is taken here and released on failure.
-    """
-    if not backend.setup_complete:
-        backend.setup()
-    backend.index = backend.index.refresh()
-    lock = backend.index.lock("WRITELOCK")
-    if not lock.acquire():
-        raise LockError("the Whoosh index is locked by a writer outside index_write_lock")
-    try:
-        writer = backend.index.writer(_lk=False, **options)
-    except BaseException:
-        lock.release()
-        raise
-    writer.writelock = lock  # commit() and cancel() release it
-    return writer
+    def fine():
+        return backend.is_current() and (
+            backend.count() or not _clause_index().index_queryset().exists()
+        )
+
+    if fine():
+        return None
+    with index_write_lock(RECONCILE_LOCK_TIMEOUT_SECONDS):
+        if fine():  # another process built it while this one waited
+            return None
+        return _rebuild(progress)
 
 
-def _abandon(writer):
-    """Cancel a writer whose write failed, and give its lock back even when
-    cancelling fails as well (the disk that refused the write refuses more)."""
-    try:
-        if not writer.is_closed:
-            writer.cancel()
-    finally:
-        lock = writer.writelock
-        if lock is not None and lock.fd is not None:
-            lock.release()
-
-
-def _prepared(index, backend, clause) -> dict:
-    """The Whoosh fields of a clause, as haystack's ``update()`` makes them."""
-    document = {k: backend._from_python(v) for k, v in index.full_prepare(clause).items()}
-    document.pop("boost", None)  # document boosts are not supported by Whoosh
-    return document
+def build_missing_index(using=DEFAULT_DB_ALIAS, stdout=None, verbosity=1, **kwargs):
+    """After ``migrate`` (a post_migrate receiver): ``ensure_index``, with a
+    progress bar on a terminal."""
+    if using != DEFAULT_DB_ALIAS:
+        return
+    with counting("建立检索索引", "条") as written:
+        built = ensure_index(progress=written)
+    if built is not None and stdout and verbosity:
+        stdout.write(f"已按数据库建立检索索引：{built} 条条款。\n")
 
 
 def clear_index():
-    with index_write_lock():
-        connections["default"].get_backend().clear()
+    connections["default"].get_backend().clear()
 
 
-def rebuild_index(batch: int = REBUILD_BATCH_CLAUSES, progress=lambda written: None) -> int:
-    """Empty the index and write every clause it should hold in commits of
-    ``batch`` clauses; returns how many were written.
-
-    For a large corpus: one commit per ingested file makes a segment each,
-    and Whoosh rewrites small segments into larger ones again and again.
-    ``progress(written)`` is called after each commit.
-    """
-    index = connections["default"].get_unified_index().get_index(Clause)
-    backend = connections["default"].get_backend()
+def rebuild_index(progress=lambda written: None) -> int:
+    """Write every clause the index should hold into a new generation of the
+    index and swap it in; returns how many. Searches go on meanwhile, on the
+    one it replaces; writers wait for the lock. ``progress(written)`` is
+    called every few thousand clauses."""
     with index_write_lock(RECONCILE_LOCK_TIMEOUT_SECONDS):
-        backend.clear()
-        written = 0
-        clauses = index.index_queryset().iterator(chunk_size=BATCH_CLAUSES)
-        # Each pass takes a clause and up to ``batch - 1`` more from the same
-        # stream: no writer (and no empty commit) once the clauses run out.
-        for first in clauses:
-            with _writing(backend, limitmb=REBUILD_LIMIT_MB) as writer:
-                for clause in itertools.chain([first], itertools.islice(clauses, batch - 1)):
-                    # The index was emptied: nothing to replace, so no lookup per clause.
-                    writer.add_document(**_prepared(index, backend, clause))
-                    written += 1
-            progress(written)
-    return written
+        return _rebuild(progress)
+
+
+def _rebuild(progress) -> int:
+    documents = Document.objects.order_by("pk").values_list("pk", flat=True)
+    prepared = _prepared(_clause_index(), list(documents))
+    return connections["default"].get_backend().rebuild(prepared, progress)
 
 
 @dataclass
@@ -239,58 +205,42 @@ class Drift:
 
 def reconcile_index(dry_run: bool = False, progress=lambda items, total: items) -> Drift:
     """Compare every clause the index should hold (those of visible documents,
-    as ``ClauseIndex.index_queryset`` defines them) with what the Whoosh index
-    stores, field by field; unless ``dry_run``, rewrite the documents of
-    missing or stale clauses and delete the extra entries.
+    as ``ClauseIndex.index_queryset`` defines them) with the index, by the
+    fingerprint of everything indexed of it; unless
+    ``dry_run``, rewrite the documents of missing or stale clauses and delete
+    the extra entries.
+
+    An index written by another version (another schema) holds nothing this
+    one can use: every clause counts as missing, and the repair is a rebuild.
 
     Runs under the write lock, so no writer changes the index between the
     comparison and the repair. ``progress(items, total)`` wraps the clause
-    iterator (a progress bar). Reads Whoosh's stored fields: another engine is rebuilt
-    with haystack's ``update_index --remove`` instead.
+    iterator (a progress bar).
     """
-    index = connections["default"].get_unified_index().get_index(Clause)
+    index = _clause_index()
     backend = connections["default"].get_backend()
     with index_write_lock(RECONCILE_LOCK_TIMEOUT_SECONDS):
-        backend.setup()
-        stored, duplicated = _stored_documents(backend)
-        fields = [name for name in backend.schema.names() if backend.schema[name].stored]
-        expected = index.index_queryset()
-        drift = Drift(expected=expected.count(), indexed=len(stored))
+        current = backend.is_current()
+        entries = backend.indexed() if current else []
+        held = dict(entries)
+        duplicated = {pk for pk, count in Counter(pk for pk, _ in entries).items() if count > 1}
+        indexed = len(entries) if current else backend.count()
+        drift = Drift(expected=index.index_queryset().count(), indexed=indexed)
         stale_documents = set()
-        for clause in progress(expected.iterator(chunk_size=BATCH_CLAUSES), drift.expected):
-            document = {k: backend._from_python(v) for k, v in index.full_prepare(clause).items()}
-            held = stored.pop(document["id"], None)
-            if held is None:
-                drift.missing.append(clause.pk)
-            elif document["id"] in duplicated or any(
-                document.get(name) != held.get(name) for name in fields
-            ):
-                drift.stale.append(clause.pk)
+        documents = Document.objects.order_by("pk").values_list("pk", flat=True)
+        for prepared in progress(_prepared(index, list(documents)), drift.expected):
+            pk = int(prepared[DJANGO_ID])
+            known = held.pop(pk, None)
+            if known is None:
+                drift.missing.append(pk)
+            elif pk in duplicated or known != backend.fingerprint(prepared):
+                drift.stale.append(pk)
             else:
                 continue
-            stale_documents.add(clause.document_id)
-        drift.extra = sorted(stored)
-        if not dry_run and drift.total:
-            _write(sorted(stale_documents), ())
-            _delete(backend, drift.extra)
+            stale_documents.add(prepared["document_id"])
+        drift.extra = [f"catalog.clause.{pk}" for pk in sorted(held)]
+        if not dry_run and not current:
+            _rebuild(lambda written: None)
+        elif not dry_run and drift.total:
+            _write(sorted(stale_documents), sorted(held))
     return drift
-
-
-def _stored_documents(backend) -> tuple[dict[str, dict], set[str]]:
-    """The stored fields of every index entry by its id, and the ids held twice."""
-    stored, duplicated = {}, set()
-    with backend.index.refresh().searcher() as searcher:
-        for document in searcher.all_stored_fields():
-            if document["id"] in stored:
-                duplicated.add(document["id"])
-            stored[document["id"]] = document
-    return stored, duplicated
-
-
-def _delete(backend, ids: list[str]) -> None:
-    # One writer for them all: haystack's remove() commits once per entry.
-    if not ids:
-        return
-    with _writing(backend) as writer:
-        for whoosh_id in ids:
-            writer.delete_by_term(ID, whoosh_id)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import F
 from django.utils import timezone
-from haystack.inputs import Raw
 from haystack.query import SQ, SearchQuerySet
 
 from ingest.metadata.issuers import FULL_NAMES
@@ -26,7 +25,7 @@ from policybase.catalog.models import (
     Standing,
 )
 
-from .analyzer import fold
+from .analyzer import fold, units
 from .highlight import highlight
 
 PAGE_SIZE = 20
@@ -46,9 +45,6 @@ FACETS = (
 QUERY_TOKEN = re.compile(r'-?"[^"]*"?|\S+')
 # 国数政策〔2023〕11号, 京政办发[2024]3号, 沪府规(2023)5号: a year in brackets, then a number and 号.
 DOC_NUMBER_LIKE = re.compile(r"[〔\[（(［【]\s*\d{4}\s*[〕\]）)］】]\s*\d+\s*号")
-SEARCHABLE = re.compile(r"\w")
-# Characters that would end or escape a quoted Whoosh phrase.
-WHOOSH_QUOTE_BREAKERS = re.compile(r'["\\]')
 
 
 @dataclass(frozen=True)
@@ -111,8 +107,8 @@ def parse_query(
         body = token[1:] if token.startswith("-") and len(token) > 1 else token
         phrase = body.startswith('"')
         text = body.strip('"').strip() if phrase else body
-        if not SEARCHABLE.search(text):
-            # "-", "〔〕", "“”": nothing the index could match
+        if not units(text):
+            # "-", "〔〕", "“”", "α": nothing the index could match
             parsed.notes.append(f"“{token}”中没有可检索的文字，已忽略。")
             join_next = exclude_next = False
             continue
@@ -165,20 +161,29 @@ def read_query(query: str) -> ParsedQuery:
     return parse_query(query, aliases, BODY_NAMES)
 
 
-def to_whoosh(parsed: ParsedQuery, scope: str = "text") -> str:
-    """The Whoosh query string for ``parsed``, searching ``scope`` ("text" or "title")."""
+def term_filter(term: Term, scope: str = "text") -> SQ:
+    """The clauses ``term`` finds, searching ``scope`` ("text" or "title"): an
+    ``exact`` lookup on a field the index analyses as Chinese is the phrase
+    of the term's characters, i.e. an exact substring (backend.py)."""
+    if term.is_doc_number:
+        return SQ(doc_number__exact=term.text)
+    found = SQ(**{f"{scope}__exact": term.text})
+    if term.in_titles and scope != "title":
+        found |= SQ(title__exact=term.text)
+    return found
 
-    def clause_of(term: Term) -> str:
-        quoted = '"' + WHOOSH_QUOTE_BREAKERS.sub(" ", term.text) + '"'
-        if term.is_doc_number:
-            return f"doc_number:{quoted}"
-        if term.in_titles and scope != "title":
-            return f"({scope}:{quoted} OR title:{quoted})"
-        return f"{scope}:{quoted}"
 
-    parts = ["(" + " OR ".join(map(clause_of, group)) + ")" for group in parsed.groups]
-    parts += [f"NOT {clause_of(term)}" for term in parsed.excluded]
-    return " AND ".join(parts)
+def text_filter(parsed: ParsedQuery, scope: str = "text") -> SQ:
+    """Every group of ``parsed`` (any of its terms) and none of its exclusions."""
+    found = SQ()
+    for group in parsed.groups:
+        alternatives = SQ()
+        for term in group:
+            alternatives |= term_filter(term, scope)
+        found &= alternatives
+    for term in parsed.excluded:
+        found &= ~term_filter(term, scope)
+    return found
 
 
 @dataclass
@@ -216,13 +221,14 @@ DATE_FILTERS = {
     "effective_from": "effective_date__gte",
     "effective_to": "effective_date__lte",
 }
-# Sort choice → index sort key, newest first; relevance is Whoosh's own BM25 order.
+# Sort choice → index sort key (search_indexes.py); relevance is the engine's
+# BM25 over the words of the query.
 SORTS = {
     "relevance": None,
-    "newest": ("-publish_sort", "-reading_sort"),
-    "effective": ("-effective_sort", "-reading_sort"),
+    "newest": ("-publish_sort",),
+    "effective": ("-effective_sort",),
     # Clause ids grow as documents are ingested: latest ingested first.
-    "ingested": ("reading_sort",),
+    "ingested": ("-django_id",),
 }
 
 
@@ -260,22 +266,6 @@ class SearchPage:
         return self.query.notes
 
 
-def _keyword(value: str) -> str:
-    # Single quotes make Whoosh read the value as one term, spaces and all.
-    return "'" + value.replace("'", "") + "'"
-
-
-def filter_query(filters: Filters) -> str:
-    """The keyword filters as Whoosh clauses, part of the one query Whoosh runs
-    (a haystack ``narrow`` would run a whole extra search per filter)."""
-    parts = []
-    for name, index_field in KEYWORD_FILTERS.items():
-        value = getattr(filters, name)
-        if value not in (None, ""):
-            parts.append(f"{index_field}:{_keyword(str(value))}")
-    return " AND ".join(parts)
-
-
 def standing_filter(standing: str, day: dt.date) -> SQ:
     """The clauses of documents with that standing on ``day``: the index's
     side of ``Document.standing_on``, asked at search time because a policy
@@ -283,8 +273,6 @@ def standing_filter(standing: str, day: dt.date) -> SQ:
     lapsed_by_curator = SQ(validity__in=LAPSED_VALIDITY)
     draft = SQ(status__in=sorted(DRAFT_STATUSES))
     # The index holds 尚未生效 only for a document without a 施行日期.
-    # Inclusive bounds a day away: Whoosh ends an exclusive range on a date at
-    # its last microsecond, so "before 6月1日" would take in 6月1日 itself.
     next_day, previous_day = day + dt.timedelta(days=1), day - dt.timedelta(days=1)
     not_yet = SQ(effective_date__gte=next_day) | SQ(validity=Document.Validity.NOT_YET)
     expired = SQ(expiry_date__lte=previous_day)
@@ -299,11 +287,14 @@ def build_queryset(
     parsed: ParsedQuery, filters: Filters, scope: str = "text", sort: str = "relevance"
 ) -> SearchQuerySet:
     sqs = SearchQuerySet().models(Clause)
-    parts = [f"({to_whoosh(parsed, scope)})"] if not parsed.is_empty else []
-    if keywords := filter_query(filters):
-        parts.append(keywords)
-    if parts:
-        sqs = sqs.filter(content=Raw(" AND ".join(parts)))
+    if not parsed.is_empty:
+        sqs = sqs.filter(text_filter(parsed, scope))
+    # Filters are part of the one query the engine runs (a haystack ``narrow``
+    # would run a whole extra search per filter).
+    for name, index_field in KEYWORD_FILTERS.items():
+        value = getattr(filters, name)
+        if value not in (None, ""):
+            sqs = sqs.filter(**{f"{index_field}__exact": str(value)})
     for name, lookup in DATE_FILTERS.items():
         if value := getattr(filters, name):
             sqs = sqs.filter(**{lookup: value})
@@ -336,7 +327,7 @@ def search(
     hits = [] if by_document else list(sqs[start : start + PAGE_SIZE])
     count = sqs.count()
     facets = {
-        # Whoosh also counts the hits without a value; that is no option to filter by.
+        # A hit without a value is no option to filter by.
         name: {value: n for value, n in counts if value not in (None, "")}
         for name, counts in sqs.facet_counts().get("fields", {}).items()
     }
@@ -384,7 +375,7 @@ def _group_by_document(result, counts, parsed, filters, scope, sort):
     best: dict[int, list[int]] = {pk: [] for pk in page_ids}
     if page_ids:
         sqs = build_queryset(parsed, filters, scope, sort).filter(
-            content=Raw("document:(" + " OR ".join(_keyword(str(pk)) for pk in page_ids) + ")")
+            document__in=[str(pk) for pk in page_ids]
         )
         wanted = min(sum(counts[str(pk)] for pk in page_ids), MAX_GROUPED_HITS)
         for hit in sqs[:wanted]:
@@ -447,9 +438,9 @@ def similar_clauses(clause: Clause, limit: int = 15) -> SimilarClauses:
     """The clause of each other document most like ``clause`` in its words,
     best first, at most ``limit``: how other policies say the same thing.
 
-    Whoosh picks the clause's most distinctive terms (by the index's own
-    statistics, so 数据 weighs little in a base of data policies) and ranks
-    the clauses that hold them."""
+    The backend picks the clause's most distinctive words (by the index's
+    own statistics, so 数据 weighs little in a base of data policies) and
+    ranks the clauses that hold them."""
     backend = SearchQuerySet().query.backend
     ids, terms = backend.more_like_text(clause.text, SIMILAR_CANDIDATES)
     best, seen = [], {clause.document_id}

@@ -175,7 +175,7 @@ def _column(parsed, needles, region: RegionChoice, query: str, categories) -> Re
     sqs = build_queryset(parsed, region.filters).facet("category").facet("document")
     window = list(sqs[:EXAMPLE_WINDOW])
     facets = sqs.facet_counts().get("fields", {})
-    # Whoosh also counts the hits without a value; no category is no row.
+    # A hit without a category is no row.
     by_category = {int(v): n for v, n in facets.get("category", []) if v not in (None, "")}
     documents = [v for v, n in facets.get("document", []) if v not in (None, "")]
     best = [int(hit.pk) for hit in window[:BEST_HITS]]

@@ -1,5 +1,5 @@
 """Playwright drives Debian's Chromium against a live server that holds the
-sample corpus (data/sample) in its database and its Whoosh index.
+sample corpus (data/sample) in its database and its search index.
 
 Playwright cannot download its own browsers here, so it launches the system
 Chromium; the tests are skipped only when that is not installed."""

@@ -58,6 +58,11 @@ def read_only_commands(folder: Path) -> tuple[list[str], list[str]]:
     return ["chmod", "555", str(folder)], ["chmod", "755", str(folder)]
 
 
+def live_index(data_dir: Path) -> Path:
+    """The folder the index is written in: its live generation."""
+    return (data_dir / "search_index" / "live").resolve(strict=True)
+
+
 @contextlib.contextmanager
 def read_only(folder: Path):
     freeze, undo = read_only_commands(folder)
@@ -135,7 +140,7 @@ def test_an_index_write_failure_fails_the_job_keeps_its_documents_and_reconcile_
     embedded, sample_copy
 ):
     path = sample_copy(NEWSLETTER)
-    with read_only(embedded.data_dir / "whoosh_index"):
+    with read_only(live_index(embedded.data_dir)):
         result = embedded.manage("ingest", "--json", str(path), check=False)
     assert result.returncode == 1
     job = json.loads(result.stdout)
@@ -157,7 +162,7 @@ def test_an_index_write_failure_fails_the_job_keeps_its_documents_and_reconcile_
 
 def test_a_job_whose_index_write_failed_completes_when_run_again(embedded, sample_copy):
     path = sample_copy(NEWSLETTER)
-    with read_only(embedded.data_dir / "whoosh_index"):
+    with read_only(live_index(embedded.data_dir)):
         embedded.manage("ingest", str(path), check=False)
     # "重新运行" in the admin, in another process than the one whose write failed.
     [state, message] = embedded.python("""
@@ -177,7 +182,7 @@ def test_the_process_whose_index_write_failed_can_write_again(embedded, sample_c
     """The web process runs a failed job again (the admin's "重新运行") once
     the index is writable again."""
     path = sample_copy(NEWSLETTER)
-    freeze, undo = read_only_commands(embedded.data_dir / "whoosh_index")
+    freeze, undo = read_only_commands(live_index(embedded.data_dir))
     code = f"""
 import json, subprocess
 from pathlib import Path
@@ -357,7 +362,7 @@ def test_an_index_write_failure_on_the_worker_is_logged_and_reconcile_repairs_it
     path = tmp_path / "compilation.txt"
     path.write_bytes(seed_path("003_compilation_data_asset_policies_2024.txt").read_bytes())
     clauses_before = stack.sql("SELECT count(*) FROM catalog_clause")[0][0]
-    with read_only(stack.data_dir / "whoosh_index"):
+    with read_only(live_index(stack.data_dir)):
         stack.manage("ingest", str(path))
         # The documents are stored; the worker's index write fails, loudly.
         wait_until(

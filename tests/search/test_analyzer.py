@@ -1,4 +1,7 @@
-from policybase.search.analyzer import ChineseTokenizer, fold, index_tokens
+import subprocess
+import sys
+
+from policybase.search.analyzer import analyzed, fold, key_words, units, words
 
 
 def test_fold_maps_traditional_and_full_width_one_to_one():
@@ -13,24 +16,38 @@ def test_fold_keeps_characters_that_would_expand():
     assert fold("㈠") == "㈠"
 
 
-def test_index_tokens_have_characters_and_jieba_words():
-    tokens = index_tokens("保障數據安全")
-    texts = [t[0] for t in tokens]
-    assert [t for t in texts if len(t) == 1] == list("保障数据安全")
-    assert {"保障", "数据", "安全", "数据安全"} <= set(texts)
-    positions = {t[0]: t[1] for t in tokens}
-    # A word sits at the position of its first character.
-    assert positions["数据"] == positions["数"] == 2
+def test_units_are_characters_and_latin_words_without_punctuation():
+    assert units("人脸 識別AI，5G網絡") == ["人", "脸", "识", "别", "ai", "5g", "网", "络"]
+    assert units("〔〕“”-") == []
 
 
-def test_query_mode_yields_consecutive_positions():
-    tokenizer = ChineseTokenizer()
-    tokens = [(t.text, t.pos) for t in tokenizer("人脸 识别AI", positions=True, mode="query")]
-    assert tokens == [("人", 0), ("脸", 1), ("识", 2), ("别", 3), ("ai", 4)]
+def test_words_are_the_bigrams_of_each_run_and_latin_words():
+    assert words(fold("保障數據安全，推广5G")) == [
+        "保障",
+        "障数",
+        "数据",
+        "据安",
+        "安全",
+        "推广",
+        "5g",
+    ]
+    # A lone character is no word: its unit ranks it.
+    assert words("税") == []
 
 
-def test_chars_point_into_the_original_text():
-    tokenizer = ChineseTokenizer()
-    value = "推廣雲計算"
-    for token in tokenizer(value, chars=True, positions=True):
-        assert fold(value[token.startchar : token.endchar]) == token.text
+def test_analyzed_gives_the_folded_text_and_its_words():
+    assert analyzed("數據安全") == ("数据安全", "数据 据安 安全")
+
+
+def test_key_words_are_jiebas_words_of_the_folded_text():
+    found = key_words("落實數據安全法規制度")
+    assert {"落实", "数据", "安全", "数据安全"} <= set(found)
+    assert all(len(word) > 1 for word in found)
+
+
+def test_importing_the_analyzer_loads_no_segmenter():
+    # Folding is used everywhere (ingestion, the web pages); jieba's dictionary
+    # is for the similar clauses' key words only.
+    code = "import sys, policybase.search.analyzer; print('jieba' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr

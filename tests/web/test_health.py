@@ -1,4 +1,4 @@
-"""/healthz on the embedded default: SQLite, Whoosh and no broker."""
+"""/healthz on the embedded default: SQLite, Tantivy and no broker."""
 
 import socket
 
