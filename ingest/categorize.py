@@ -18,7 +18,7 @@ from django.db import DatabaseError, transaction
 
 from policybase.locks import file_lock
 
-from .classify.data import labels_digest, load_labeled
+from .classify.data import labels_digest, load_training
 from .classify.review import needs_review
 from .drafts import DocumentDraft
 from .models import ModelVersion
@@ -94,7 +94,7 @@ def _train_seed_model(path) -> "ClauseClassifier":
 
     log.info("training a classifier from %s into %s", settings.SEED_CLAUSES, path)
     try:
-        texts, labels = load_labeled(settings.SEED_CLAUSES)
+        texts, labels = seed_clauses()
         classifier = ClauseClassifier.train(texts, labels)
         classifier.save(path)
     except (OSError, ValueError) as error:
@@ -103,6 +103,12 @@ def _train_seed_model(path) -> "ClauseClassifier":
         ) from error
     record_version(path.name, classifier, data_digest=labels_digest(texts, labels))
     return classifier
+
+
+def seed_clauses() -> tuple[list[str], list[int]]:
+    """The seed clauses the model learns from: the shipped file less the
+    evaluation set's texts."""
+    return load_training(settings.SEED_CLAUSES, settings.EVALUATION_CLAUSES)
 
 
 def record_version(
@@ -145,8 +151,9 @@ def categorize(drafts: list[DocumentDraft]) -> None:
     clauses = [clause for draft in drafts for clause in draft.clauses]
     if not clauses:
         return
+    doc_types = [draft.doc_type or "" for draft in drafts for _ in draft.clauses]
     predictions = get_classifier().predict(
-        [c.text for c in clauses], [" ".join(c.path) for c in clauses]
+        [c.text for c in clauses], [" ".join(c.path) for c in clauses], doc_types
     )
     for clause, prediction in zip(clauses, predictions, strict=True):
         clause.category = prediction.category

@@ -40,6 +40,9 @@ UPLOAD_MAX_MB = envint("POLICYBASE_UPLOAD_MAX_MB", 100)
 # The trained clause classifier; trained from SEED_CLAUSES on first use.
 CLASSIFIER_PATH = DATA_DIR / "classifier.joblib"
 SEED_CLAUSES = BASE_DIR / "data" / "labeled_clauses.tsv"
+# The blind-labelled evaluation set (data/evaluation/README.md): its texts are
+# left out of training, so that the shipped model is measured on unseen clauses.
+EVALUATION_CLAUSES = BASE_DIR / "data" / "evaluation" / "clauses.tsv"
 SAMPLE_CORPUS = BASE_DIR / "data" / "sample"
 # A clause is flagged for review when the model's confidence is below this or
 # its runner-up is this close; 0.5 / 0.15 flag the least reliable ~29 % of
