@@ -57,37 +57,130 @@ OUT = REPO / "data" / "evaluation" / "sampled.tsv"
 SEED = 25
 SEED_SAMPLE = 240
 
-NOT_POLICY = {"g12_report_template_not_policy.doc", "g21_gz_startup_loan_faq_not_policy.html",
-              "g22_tianhe_enrollment_news_not_policy.html"}
-LAW_KINDS = {"national_law": 6, "admin_regulation": 5, "judicial_interp": 3,
-             "dept_rule": 2, "local": 8}
+NOT_POLICY = {
+    "g12_report_template_not_policy.doc",
+    "g21_gz_startup_loan_faq_not_policy.html",
+    "g22_tianhe_enrollment_news_not_policy.html",
+}
+LAW_KINDS = {
+    "national_law": 6,
+    "admin_regulation": 5,
+    "judicial_interp": 3,
+    "dept_rule": 2,
+    "local": 8,
+}
 
 # Scarce instruments: documents whose title makes them likely, and cue words.
 KEYWORD_STAGES = {
-    10: (["lrb_004", "lrb_132", "lrb_123", "lrb_172", "lrb_148", "lrb_033", "lrb_032", "g17", "g16",
-          "lrb_152", "lrb_130", "lrb_153", "lrb_133", "lrb_169", "lrb_075"],
-         "采购|购买"),
-    7: (["g09", "g27", "g10", "lrb_004", "lrb_132", "lrb_123", "lrb_172", "lrb_148", "lrb_032",
-         "lrb_130", "lrb_152", "lrb_162", "lrb_175", "lrb_169"],
-        "贷款|融资|信贷|担保|基金|保险|金融"),
-    13: (["lrb_133", "lrb_153", "lrb_151", "lrb_169", "lrb_123", "lrb_004", "lrb_066", "lrb_057",
-          "lrb_011", "lrb_127"],
-         "宣传|表彰|科普|展览|活动|氛围|倡导|荣誉"),
-    12: (["g23", "g24", "lrb_132", "lrb_148", "lrb_123", "lrb_172", "lrb_169", "lrb_014", "lrb_161",
-          "g27"],
-         "示范|试点|场景|应用"),
-    1: (["g20", "g11", "g15", "g19", "g13", "lrb_004", "lrb_132", "lrb_148", "lrb_032", "lrb_057",
-         "lrb_066"],
-        "资金|补贴|补助|奖励|经费|万元"),
-    2: (["lrb_004", "lrb_132", "lrb_148", "lrb_123", "lrb_172", "lrb_014", "lrb_161", "g23", "g24"],
-        "研发|技术|实验室|攻关|科研"),
-    11: (["lrb_033", "lrb_004", "lrb_132", "lrb_123", "lrb_172", "g23", "g27", "lrb_169", "lrb_151"],
-         "合作|社会力量|社会资本|联盟|参与|协会"),
-    8: (["lrb_130", "lrb_152", "lrb_162", "lrb_175", "lrb_150", "lrb_156", "lrb_033", "lrb_032",
-         "lrb_004", "g20"],
-        "税收|减免|用地|改革|容错|优惠"),
-    0: (["lrb_177", "lrb_032", "g15", "g18", "lrb_004", "lrb_011"],
-        "培训|培养|人才|教育"),
+    10: (
+        [
+            "lrb_004",
+            "lrb_132",
+            "lrb_123",
+            "lrb_172",
+            "lrb_148",
+            "lrb_033",
+            "lrb_032",
+            "g17",
+            "g16",
+            "lrb_152",
+            "lrb_130",
+            "lrb_153",
+            "lrb_133",
+            "lrb_169",
+            "lrb_075",
+        ],
+        "采购|购买",
+    ),
+    7: (
+        [
+            "g09",
+            "g27",
+            "g10",
+            "lrb_004",
+            "lrb_132",
+            "lrb_123",
+            "lrb_172",
+            "lrb_148",
+            "lrb_032",
+            "lrb_130",
+            "lrb_152",
+            "lrb_162",
+            "lrb_175",
+            "lrb_169",
+        ],
+        "贷款|融资|信贷|担保|基金|保险|金融",
+    ),
+    13: (
+        [
+            "lrb_133",
+            "lrb_153",
+            "lrb_151",
+            "lrb_169",
+            "lrb_123",
+            "lrb_004",
+            "lrb_066",
+            "lrb_057",
+            "lrb_011",
+            "lrb_127",
+        ],
+        "宣传|表彰|科普|展览|活动|氛围|倡导|荣誉",
+    ),
+    12: (
+        [
+            "g23",
+            "g24",
+            "lrb_132",
+            "lrb_148",
+            "lrb_123",
+            "lrb_172",
+            "lrb_169",
+            "lrb_014",
+            "lrb_161",
+            "g27",
+        ],
+        "示范|试点|场景|应用",
+    ),
+    1: (
+        [
+            "g20",
+            "g11",
+            "g15",
+            "g19",
+            "g13",
+            "lrb_004",
+            "lrb_132",
+            "lrb_148",
+            "lrb_032",
+            "lrb_057",
+            "lrb_066",
+        ],
+        "资金|补贴|补助|奖励|经费|万元",
+    ),
+    2: (
+        ["lrb_004", "lrb_132", "lrb_148", "lrb_123", "lrb_172", "lrb_014", "lrb_161", "g23", "g24"],
+        "研发|技术|实验室|攻关|科研",
+    ),
+    11: (
+        ["lrb_033", "lrb_004", "lrb_132", "lrb_123", "lrb_172", "g23", "g27", "lrb_169", "lrb_151"],
+        "合作|社会力量|社会资本|联盟|参与|协会",
+    ),
+    8: (
+        [
+            "lrb_130",
+            "lrb_152",
+            "lrb_162",
+            "lrb_175",
+            "lrb_150",
+            "lrb_156",
+            "lrb_033",
+            "lrb_032",
+            "lrb_004",
+            "g20",
+        ],
+        "税收|减免|用地|改革|容错|优惠",
+    ),
+    0: (["lrb_177", "lrb_032", "g15", "g18", "lrb_004", "lrb_011"], "培训|培养|人才|教育"),
 }
 PER_KEYWORD_STAGE = 7
 # Added after the first 446 clauses were labelled, when procurement still had
@@ -110,8 +203,9 @@ def held_out_texts() -> list[str]:
     from sklearn.model_selection import train_test_split
 
     texts, labels = load_labeled(REPO / "data" / "labeled_clauses.tsv")
-    _, test_texts, _, _ = train_test_split(texts, labels, test_size=0.2, stratify=labels,
-                                           random_state=0)
+    _, test_texts, _, _ = train_test_split(
+        texts, labels, test_size=0.2, stratify=labels, random_state=0
+    )
     del labels  # the seed labels are not looked at here
     return test_texts
 
@@ -122,8 +216,11 @@ def seed_texts() -> list[str]:
 
 def corpus_files() -> tuple[list[str], list[str]]:
     """(files of the position stage, every file any stage needs), relative to CORPUS."""
-    gov = sorted(f"gov/files/{p.name}" for p in (CORPUS / "gov" / "files").iterdir()
-                 if p.name not in NOT_POLICY)
+    gov = sorted(
+        f"gov/files/{p.name}"
+        for p in (CORPUS / "gov" / "files").iterdir()
+        if p.name not in NOT_POLICY
+    )
     laws = sorted(p.name for p in (CORPUS / "lawrefbook" / "files").glob("lrb_*.md"))
     rng = random.Random(SEED)
     chosen = []
@@ -145,7 +242,9 @@ def doc_types() -> dict[str, list[tuple[str, str]]]:
     for sub in ("gov", "lawrefbook"):
         for line in (CORPUS / sub / "truth.jsonl").open(encoding="utf-8"):
             record = json.loads(line)
-            types.setdefault(f"{sub}/{record['file']}", []).append((record["title"], record["doc_type"]))
+            types.setdefault(f"{sub}/{record['file']}", []).append(
+                (record["title"], record["doc_type"])
+            )
     return types
 
 
@@ -153,8 +252,12 @@ def doc_type_of(file: str, title: str, parsed_type: str, types) -> str:
     records = types.get(file, [])
     if len(records) == 1:
         return records[0][1]
-    tests = (lambda t: t == title, lambda t: t.endswith(title), lambda t: title.endswith(t),
-             lambda t: title in t or t in title)
+    tests = (
+        lambda t: t == title,
+        lambda t: t.endswith(title),
+        lambda t: title.endswith(t),
+        lambda t: title in t or t in title,
+    )
     for test in tests:  # the closest match first: a notice's title holds its measures' title
         for truth_title, truth_type in records:
             if title and test(truth_title):
@@ -174,9 +277,19 @@ def dry_run(files: list[str]) -> dict[str, list[dict]]:
     if missing:
         by_name = {Path(f).name: f for f in missing}
         proc = subprocess.run(
-            [str(REPO / ".venv" / "bin" / "python"), "manage.py", "ingest",
-             *[str(CORPUS / f) for f in missing], "--dry-run", "--json"],
-            cwd=REPO, capture_output=True, text=True, check=False)  # 1 when a file fails
+            [
+                str(REPO / ".venv" / "bin" / "python"),
+                "manage.py",
+                "ingest",
+                *[str(CORPUS / f) for f in missing],
+                "--dry-run",
+                "--json",
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=False,
+        )  # 1 when a file fails
         with cache.open("a", encoding="utf-8") as out:
             for line in proc.stdout.splitlines():
                 if not line.startswith("{"):
@@ -185,10 +298,15 @@ def dry_run(files: list[str]) -> dict[str, list[dict]]:
                 if "error" in doc:
                     print(f"skipped {doc['source']}: {doc['error']}", file=sys.stderr)
                     continue
-                row = {"file": by_name[doc["source"]], "title": doc.get("title") or "",
-                       "doc_type": doc.get("doc_type") or "",
-                       "clauses": [{"path": c.get("path") or [], "text": c["text"]}
-                                   for c in doc.get("clauses", [])]}
+                row = {
+                    "file": by_name[doc["source"]],
+                    "title": doc.get("title") or "",
+                    "doc_type": doc.get("doc_type") or "",
+                    "clauses": [
+                        {"path": c.get("path") or [], "text": c["text"]}
+                        for c in doc.get("clauses", [])
+                    ],
+                }
                 docs.setdefault(row["file"], []).append(row)
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
     return docs
@@ -213,8 +331,15 @@ def main() -> None:
     def add(stage: str, file: str, doc: dict, clause: dict) -> None:
         text = clean(clause["text"])
         seen.add(text)
-        rows.append((stage, file, doc_type_of(file, doc["title"], doc["doc_type"], types),
-                     clean(" / ".join(clause["path"])), text))
+        rows.append(
+            (
+                stage,
+                file,
+                doc_type_of(file, doc["title"], doc["doc_type"], types),
+                clean(" / ".join(clause["path"])),
+                text,
+            )
+        )
 
     rng = random.Random(SEED)
     for file in position_files:
@@ -237,7 +362,9 @@ def main() -> None:
             if not any(Path(file).name.startswith(p + "_") for p in prefixes):
                 continue
             for doc in docs.get(file, []):
-                pool += [(file, doc, c) for c in doc["clauses"] if usable(c) and cue.search(c["text"])]
+                pool += [
+                    (file, doc, c) for c in doc["clauses"] if usable(c) and cue.search(c["text"])
+                ]
         for file, doc, clause in rng.sample(pool, min(PER_KEYWORD_STAGE, len(pool))):
             if usable(clause):
                 add(f"kw-{category}", file, doc, clause)
@@ -245,8 +372,13 @@ def main() -> None:
     rng = random.Random(SEED + 1)
     for category, (words, count) in SUPPLEMENT_STAGES.items():
         cue = re.compile(words)
-        pool = [(file, doc, c) for file in every_file for doc in docs.get(file, [])
-                for c in doc["clauses"] if usable(c) and cue.search(c["text"])]
+        pool = [
+            (file, doc, c)
+            for file in every_file
+            for doc in docs.get(file, [])
+            for c in doc["clauses"]
+            if usable(c) and cue.search(c["text"])
+        ]
         for file, doc, clause in rng.sample(pool, min(count, len(pool))):
             if usable(clause):
                 add(f"kw2-{category}", file, doc, clause)
