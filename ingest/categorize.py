@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import DatabaseError, transaction
 
+# The store flags clauses for review through this module, which labels them.
+from policybase.catalog.review import review_flag  # noqa: F401
 from policybase.locks import file_lock
 
 from .classify.data import labels_digest, load_training
-from .classify.review import needs_review
 from .drafts import DocumentDraft
 from .models import ModelVersion
 
@@ -136,14 +137,6 @@ def record_version(
         # Nowhere to record it yet (a dry run on a data dir that was never
         # migrated); the model file is good all the same.
         log.info("classifier not recorded as a model version: %s", error)
-
-
-def review_flag(top) -> bool:
-    """Whether a clause with the model's guesses ``top`` is flagged for review,
-    with the thresholds of the settings."""
-    return needs_review(
-        top, settings.CLASSIFIER_REVIEW_CONFIDENCE, settings.CLASSIFIER_REVIEW_MARGIN
-    )
 
 
 def categorize(drafts: list[DocumentDraft]) -> None:

@@ -44,11 +44,10 @@ SEED_CLAUSES = BASE_DIR / "data" / "labeled_clauses.tsv"
 # left out of training, so that the shipped model is measured on unseen clauses.
 EVALUATION_CLAUSES = BASE_DIR / "data" / "evaluation" / "clauses.tsv"
 SAMPLE_CORPUS = BASE_DIR / "data" / "sample"
-# A clause is flagged for review when the model's confidence is below this or
-# its runner-up is this close; 0.5 / 0.15 flag the least reliable ~29 % of
-# clauses (bench/review_thresholds.py, docs/classification.md).
+# The 存疑阈值 until a curator sets one in the admin (分类显示设置): below it
+# a clause shows its two likeliest categories, and joins the review queue when
+# a curator can decide between them (policybase.catalog.review, docs/classification.md).
 CLASSIFIER_REVIEW_CONFIDENCE = envfloat("CLASSIFIER_REVIEW_CONFIDENCE", 0.5)
-CLASSIFIER_REVIEW_MARGIN = envfloat("CLASSIFIER_REVIEW_MARGIN", 0.15)
 
 DEBUG = envbool("DJANGO_DEBUG", False)
 

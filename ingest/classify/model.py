@@ -238,6 +238,12 @@ class ClauseClassifier:
                 for text, path, pattern in zip(texts, paths, patterns, strict=True)
             ]
         )
+        # 14 is decided by the structure: where no pattern explains a clause,
+        # its small probability of 14 may make it a runner-up, never the answer.
+        unmatched = np.array([not pattern for pattern in patterns])
+        best = instruments.max(axis=1)
+        ceiling = 0.99 * best / (1.0 + best)
+        structural[unmatched] = np.minimum(structural[unmatched], ceiling[unmatched])
         out = np.empty((len(texts), CATEGORY_COUNT))
         out[:, :INSTRUMENT_COUNT] = instruments * (1.0 - structural)[:, None]
         out[:, STRUCTURAL] = structural

@@ -8,9 +8,10 @@ named pattern below with the example that shows it. Position helps: a few
 weaker patterns count only where such text lives (the 附则 chapter, the first
 articles, a definitions lead-in), never in the body.
 
-A clause is structural when at least one of its sentences is a structural
-statement and none of the others acts on anyone (``ACTION``): 本法所称…是指…；
-…应当… is a definition *and* a duty, and the duty decides (labelling rules §2).
+A clause is structural when every one of its sentences is a structural
+statement: 本法所称…是指…；…应当… is a definition *and* a duty, and the duty
+decides (labelling rules §2). A sentence the patterns do not explain may act
+on someone in words no list foresees, so it is never taken for structure.
 
 Pure functions over strings: no model, no Django.
 """
@@ -18,12 +19,18 @@ Pure functions over strings: no model, no Django.
 import re
 from dataclasses import dataclass
 
-# Words that name the text itself: 本办法, 本条例, 本法, 本规定, 本通知 …
+from opencc import OpenCC
+
+# Words that name the text itself: 本办法, 本条例, 本法, 本规定, 本行动计划,
+# 本实施方案 … — not 本市…办法, which names another text.
 SELF = (
-    r"本(?:实施)?(?:办法|条例|法|规定|细则|规则|措施|方案|意见|通知|决定|解释|规范|指引|指南|"
+    r"本(?!市|省|区|县|地区|单位|部门|行业|机关|系统|级)[一-龥]{0,4}?"
+    r"(?:办法|条例|法|规定|细则|规则|措施|方案|意见|通知|决定|解释|规范|指引|指南|"
     r"标准|规程|准则|制度|计划|政策|修正案|分类|目录|公告|通告)"
 )
 NUMERAL = r"[一二三四五六七八九十百零〇两\d]+"
+# "means" in a definition: 是指, 系指, 指 — but not 指导, 指引, 指定… (开展…保护。指导企业…)
+MEANS = r"(?:是指|系指|指(?![导引出定挥示标南令]))"
 # The numbering a clause may start with: 第五条, 七、, （三）, 3., 12.3.1
 LEADING_NUMBER = re.compile(
     rf"^\s*(?:第{NUMERAL}条|{NUMERAL}[、.．]|[（(]{NUMERAL}[)）]|\d+(?:\.\d+)+)\s*"
@@ -31,12 +38,13 @@ LEADING_NUMBER = re.compile(
 # Sentences of a clause, each judged on its own.
 # ASCII ! and ? are left out: <!-- INFO END --> is markup, not a sentence end.
 SENTENCE_END = re.compile(r"(?<=[。；;！？])")
-# A sentence that acts on someone: a duty, a ban, a grant, a push, a penalty.
-# Checked only on sentences no structural pattern explains.
-ACTION = re.compile(
-    r"应当|应|须|不得|禁止|严禁|给予|奖励|补贴|补助|资助|罚款|处以|追究|吊销|责令|鼓励|支持|"
-    r"加快|推进|推动|加强|建立|建设|开展|实施|完善|健全|培育|引导|落实|提供|设立|组织|负责|"
-    r"保障|促进|优化|提升|发放|办理|申请|审核|认定|纳入|统筹|开放|共享|合作|培训|宣传"
+
+
+# Whom a notice is sent to: 各区人民政府，市政府各部门：; …各直属机构，有关中央管理企业：
+ADDRESSEES = (
+    r"^(?![^：:]*(?:应当|不得|下列|以下|如下|包括))"
+    r"(?:各[^。：:，]{1,40}|[^。：:]{2,240}(?:人民政府|委员会|各部门|各单位|有关单位|直属机构|"
+    r"[厅局委办][）)]?|有关企业|管理企业))[：:]"
 )
 
 
@@ -62,15 +70,16 @@ PATTERNS = (
         "purpose",
         "制定目的和依据",
         rf"(?:制定|修订|出台|特制定|特制订|制订){SELF}|{SELF}是(?:为|根据)[^。]*(?:制定|制订)的"
-        r"|现(?:提出|制定)(?:如下|以下)(?:意见|措施|办法|要求)|现(?:将|就)[^。]{0,80}(?:通知|意见|公告|通告)如下"
-        r"|(?:通知|意见|公告|通告|决定)如下[：:]?$|作如下(?:补充)?(?:修改|修正|决定|规定)",
+        r"|现(?:提出|制定)(?:如下|以下)(?:意见|措施|办法|要求)"
+        r"|(?:通知|意见|公告|通告|决定|解释|规定)如下[：:]|作如下(?:补充)?(?:修改|修正|决定|规定)",
         "第一条为了规范社会保险关系，维护公民…合法权益，根据宪法，制定本法。",
     ),
     # 本办法适用于…；在本市行政区域内开展的…活动，适用本办法；…不适用本解释；参照本办法执行
     _p(
         "scope",
         "适用范围",
-        rf"{SELF}(?:[^。]{{0,6}})?适用于|(?<!不)适用{SELF}(?!第)|不适用{SELF}|参照{SELF}(?:的规定)?(?:执行|办理)",
+        rf"{SELF}(?:[^。]{{0,20}})?适用于|(?<!不)适用{SELF}(?!第)|不适用{SELF}|参照{SELF}(?:的|有关)?规定"
+        rf"|参照{SELF}(?:执行|办理)|(?:依照|按照){SELF}(?:的规定)?(?:办理|执行)[。]?$|属(?:于)?{SELF}(?:的)?(?:管理|调整)?范围",
         "第二条在本市行政区域内开展的居家老年人助餐配餐服务和管理活动，适用本办法。",
     ),
     # 香港、澳门、台湾地区医疗器械的注册、备案，参照进口医疗器械办理。(only in 附则)
@@ -94,7 +103,7 @@ PATTERNS = (
     _p(
         "definition_item",
         "用语含义（分项）",
-        r"^[^，。；：]{1,24}[，,：:]?(?:是指|系指|指)",
+        rf"^[^，。；：]{{1,24}}[，,：:]?{MEANS}",
         "（四）匿名化，是指个人信息经过处理无法识别特定自然人且不能复原的过程。",
         where="closing_or_opening",
     ),
@@ -102,7 +111,8 @@ PATTERNS = (
     _p(
         "relation",
         "与其他规定的关系",
-        rf"另有规定的?[，,]?(?:从|依照|按照)其规定|从其规定|未尽事宜|以{SELF}为准|{SELF}[^。]{{0,10}}另行制定",
+        rf"另有规定的?[，,]?(?:从|依照|按照)其规定|从其规定|未尽事宜|以{SELF}为准|{SELF}[^。]{{0,10}}另行制定"
+        rf"|{SELF}未(?:作|做)?规定的|(?:另有|有)特别规定的[，,]?(?:按照|依照|从)",
         "法律、行政法规另有规定的，从其规定。",
     ),
     # 市、区人民政府和有关部门应当根据本条例的规定，制定具体政策措施；
@@ -110,32 +120,45 @@ PATTERNS = (
     _p(
         "delegation",
         "授权制定配套规定",
-        rf"(?:根据|依据|依照){SELF}(?:的规定)?[^。]{{0,30}}(?:制定|规定|制订)[^。]{{0,12}}"
-        r"(?:实施细则|实施办法|具体办法|具体政策措施|实施步骤|具体措施|配套措施|实施方案)"
-        r"|(?:管理办法|实施办法|实施细则|具体办法)由[^。]{2,40}(?:另行)?(?:制定|规定)[。]?$",
+        rf"(?:根据|依据|依照|参照){SELF}(?:的规定|有关规定|的精神)?[^。]{{0,40}}(?:制定|制订|规定)"
+        r"[^。]{0,30}(?:细则|办法|规定|措施|步骤|方案)"
+        r"|^[^。，]{0,40}(?:管理办法|实施办法|实施细则|具体办法)[，,]?由[^。]{2,40}(?:另行)?(?:制定|规定)[。]?$",
         "第七十五条市、区人民政府和有关部门应当根据本条例的规定，制定具体政策措施。",
     ),
     # 本办法由国家数据局负责解释；本条例具体应用中的问题，由市科学技术行政部门负责解释
     _p(
         "interpretation",
         "解释",
-        rf"由[^。]{{1,40}}负责(?:解释|组织实施)|解释权(?:归|属于)|{SELF}由[^。]{{1,40}}(?:解释|组织实施)",
+        rf"{SELF}[^。]{{0,20}}由[^。]{{1,40}}(?:解释|组织实施)|{SELF}的?解释权(?:归|属于)",
         "第二十三条本办法由国家数据局负责解释。",
+    ),
+    # In 附则: 军事网络的安全保护，由中央军事委员会另行规定；…负责解释；…依照国家有关规定执行
+    _p(
+        "closing_reference",
+        "另行规定、解释、依照执行（附则）",
+        r"由[^。]{1,40}负责(?:解释|组织实施)|解释权(?:归|属于)|由[^。]{2,40}另行(?:规定|制定)[。]?$"
+        r"|^[^。]{0,60}(?:依照|按照|参照)[^。]{0,40}(?:有关规定|的规定)(?:执行|办理)[。]?$",
+        "第七十八条军事网络的安全保护，由中央军事委员会另行规定。",
+        where="closing_or_opening",
     ),
     # 本法自2011年7月1日起施行；自印发之日起实施，有效期5年；《…办法》同时废止
     _p(
         "force",
         "施行、有效期和废止",
-        r"自[^。，；]{1,30}起(?:施行|实施|执行|生效)|(?:有效期|试行期)(?:为|至|延长至)?"
-        rf"(?:{NUMERAL}|[^。，；内]{{0,4}}\d)[^。，；]{{0,10}}(?:年|月|日|止)|有效期届满|同时(?:废止|失效)"
-        r"|(?:予以|即行|自行)(?:废止|失效)",
+        # 有效期 of the text itself, not of a licence or an assessment result
+        # (通过安全评估的结果有效期为3年 is a rule).
+        r"自[^。，；]{1,30}起(?:施行|实施|执行|生效)|(?:施行|实施|试行)[，,]?(?:有效期|试行期)"
+        rf"|{SELF}(?:的)?(?:有效期|试行期)|同时(?:废止|失效)"
+        r"|(?:予以|即行|自行)(?:废止|失效)|作相应(?:的)?修改(?:后)?[，,]?重新公布"
+        # …本办法实行前按照原标准执行 (a transition that sets no duty of its own)
+        r"|(?:施行|实施|实行)(?:前|以前)(?![^。]*应当)[^。]{0,40}(?:按照|依照|按)[^。]{0,30}(?:执行|处理)",
         "第九十八条本法自2011年7月1日起施行。",
     ),
     # Legislative header notes (题注): （2001年11月15日…会议通过）; 国务院令第390号公布…
     _p(
         "header_note",
         "题注（通过、公布、修订记录）",
-        r"^[（(]?\d{4}年\d{1,2}月\d{1,2}日[^。]{0,400}?(?:会议通过|通过|公布|发布|批准|修正|修订|施行)"
+        r"^[（(]?\d{4}年\d{1,2}月\d{1,2}日[^。，；]{0,60}?(?:会议|令第|公告|批准|发布|公布|通过)"
         r"|<!--\s*INFO END\s*-->",
         "（2001年11月15日上海市第十一届人民代表大会常务委员会第三十三次会议通过）",
     ),
@@ -143,8 +166,7 @@ PATTERNS = (
     _p(
         "addressee",
         "主送机关",
-        r"^(?![^：:]*(?:应当|不得|下列|以下|如下|包括))"
-        r"(?:各[^。：:]{1,80}|[^。：:]{2,60}(?:人民政府|委员会|各部门|各单位|有关单位|直属机构))[：:]$",
+        ADDRESSEES + "$",
         "各区人民政府，市政府各部门、各直属机构：",
     ),
     # 现将《…》印发给你们，请认真贯彻执行。
@@ -166,7 +188,8 @@ PATTERNS = (
         "furniture",
         "页面信息（来源、附件、联系方式）",
         r"^(?:（?来源|信息来源|发布时间|发布日期|成文日期|公开方式|版权所有|政策解读|附件|索引号|主题分类|"
-        r"联系人|联系电话|联系方式|抄送|打印|关闭|扫一扫)[：:]|MERGEFIELD|^[^。]{0,40}联系人[^。]{0,80}联系电话",
+        r"联系人|联系电话|联系方式|抄送|打印|关闭|扫一扫)[：:]|MERGEFIELD|^[^。]{0,40}联系人[^。]{0,80}联系电话"
+        r"|ICP备|网站标识码|(?:浏览)?字号[：:]?\s*大\s*中\s*小$",
         "公开方式：主动公开",
     ),
     # 随着新一轮科技革命…；建立…价格形成机制，是…的重要举措
@@ -183,13 +206,14 @@ PATTERNS = (
         "bare_heading",
         "无政策工具的标题",
         r"^(?:第[一二三四五六七八九十]+[章节编])?\s*(?:总则|附则|其他|其他事项|其他事宜|保障措施|重点任务|"
-        r"主要任务|附件)[。]?$",
+        r"主要任务|附件)$"
+        r"|^[^。，；：]{0,40}关于[^。；：]{2,80}的(?:解释|规定|办法|决定|通知|意见|方案|批复|公告)$",
         "第七章 附则",
     ),
 )
 # A glossary entry, a term and its meaning as two sentences, judged on the
 # whole clause: 12.隐私计算。一种可信管控技术，允许在不泄露原始数据的前提下…
-GLOSSARY_ENTRY = re.compile(r"^[^，。；：、]{2,12}。(?:一种|是指|系指|指)")
+GLOSSARY_ENTRY = re.compile(rf"^[^，。；：、]{{2,12}}。(?:一种|{MEANS})")
 BY_NAME = {pattern.name: pattern for pattern in PATTERNS}
 
 # Where the weaker patterns count: the closing chapter, the general provisions,
@@ -198,13 +222,30 @@ OPENING_OR_CLOSING_PATH = re.compile(r"附则|总则|含义|用语|术语|定义
 FIRST_ARTICLES = re.compile(r"^\s*第[一二三]条")
 
 
+# The addressees a notice opens with, before its first sentence:
+# 各有关单位、各区财政局：现将…
+ADDRESSEE_HEAD = re.compile(ADDRESSEES)
+# Background that only stands before a purpose (…是推动高质量发展的必然要求。
+# 为深入贯彻…，特制定本行动计划。): a statement whose verb is 是, which in
+# the body could as well be a rule (企业是数据安全的责任主体).
+PREAMBLE_BACKGROUND = re.compile(r"^[^。；]{2,160}是[^。；]{2,200}[。；]?$")
+# An item of a list: （一）, (二), 1., 2、
+ITEM = re.compile(rf"^\s*(?:[（(]{NUMERAL}[)）]|\d+[.．、])")
+# Traditional characters read as simplified, so that 本行動計劃 is 本行动计划.
+_T2S = OpenCC("t2s")
+
+
 def body(text: str) -> str:
     """The clause without the number it starts with (第二十三条本办法… → 本办法…)."""
     return LEADING_NUMBER.sub("", text.strip(), count=1)
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
+    """The clause's sentences; the addressees a notice opens with are one."""
+    head = ADDRESSEE_HEAD.match(text)
+    first = [head.group(0)] if head else []
+    rest = text[head.end() :] if head else text
+    return first + [s.strip() for s in SENTENCE_END.split(rest) if s.strip()]
 
 
 def positioned(text: str, path: str = "") -> bool:
@@ -219,22 +260,29 @@ def structural_pattern(text: str, path: str = "") -> str | None:
     """The name of the pattern that makes ``text`` structural, or None.
 
     ``path`` is the clause's heading path as one string (第七章附则 / 第七十三条).
-    Every sentence is judged: one must match a pattern (the weaker ones only
-    in an opening or closing position) and none of the others may act on
-    anyone (``ACTION``)."""
-    text = (text or "").strip()
+    Every sentence must match a pattern (the weaker ones only in an opening
+    or closing position); the first match names the clause's."""
+    text = _T2S.convert((text or "").strip())
     if not text:
         return None
     at_edge = positioned(text, path)
     if GLOSSARY_ENTRY.search(body(text)):
         return "glossary_entry"
-    found = None
+    found, background, previous = None, False, None
     for sentence in sentences(body(text)) or [body(text)]:
         match = _match(sentence, at_edge)
-        if match is not None:
-            found = found or match
-        elif ACTION.search(sentence):
+        if match is None and previous and ITEM.match(sentence):
+            match = previous  # an item of the list a scope or definition opens: （一）…
+        if match is None and PREAMBLE_BACKGROUND.match(sentence):
+            background = True
+            continue
+        if match is None:
             return None
+        found = found or match
+        # A list lead-in (适用本办法：（一）…) carries its kind to the items after it.
+        previous = match if ("：" in sentence or ":" in sentence or previous == match) else None
+    if background and found != "purpose":
+        return None
     return found
 
 

@@ -18,8 +18,8 @@ from ingest.metadata import STATUS_WORDS
 from ingest.metadata.issuers import canonical_issuer
 
 from . import curation
-from .models import Category, Clause, Document, Issuer, PolicyAlias, Region
-from .review import CLAUSE_QUEUE, DOCUMENT_QUEUES, other_copies
+from .models import Category, ClassifierSettings, Clause, Document, Issuer, PolicyAlias, Region
+from .review import CLAUSE_QUEUE, DOCUMENT_QUEUES, by_impact, other_copies, reflag_model_clauses
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -37,7 +37,8 @@ class QueueFilter(admin.SimpleListFilter):
 
 class ClauseQueueFilter(admin.SimpleListFilter):
     """The clauses the admin index counts as waiting: flagged ones, except in
-    withdrawn documents, which nobody reviews."""
+    withdrawn documents, which nobody reviews; the decisions that change most
+    first (``review.by_impact``)."""
 
     title = "待处理"
     parameter_name = "queue"
@@ -47,7 +48,7 @@ class ClauseQueueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "review":
-            return queryset.filter(CLAUSE_QUEUE)
+            return by_impact(queryset.filter(CLAUSE_QUEUE))
         return queryset
 
 
@@ -326,6 +327,7 @@ class ClauseAdmin(CuratedHistoryAdmin):
         "candidates",
         "needs_review",
         "category_source",
+        "wording_copies",
     ]
     list_filter = [
         ClauseQueueFilter,
@@ -344,6 +346,16 @@ class ClauseAdmin(CuratedHistoryAdmin):
     @admin.display(description="文件", ordering="document__title")
     def document_title(self, clause):
         return clause.document.title
+
+    def get_ordering(self, request):
+        # The review queue keeps the order of by_impact unless a column is sorted.
+        if request.GET.get("queue") == "review" and "o" not in request.GET:
+            return []
+        return super().get_ordering(request)
+
+    @admin.display(description="同样措辞待复核")
+    def wording_copies(self, clause):
+        return getattr(clause, "wording_copies", "—")
 
     @admin.display(description="条文")
     def excerpt(self, clause):
@@ -494,3 +506,32 @@ class PolicyAliasAdmin(admin.ModelAdmin):
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["id", "name", "group", "slug"]
+
+
+@admin.register(ClassifierSettings)
+class ClassifierSettingsAdmin(admin.ModelAdmin):
+    """One row: the 存疑阈值. Saving it re-flags the clauses the model labelled."""
+
+    fields = ["doubt_below"]
+
+    def has_add_permission(self, request):
+        return not ClassifierSettings.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # A list of one row is a detour: open the row (the defaults until saved).
+        current = ClassifierSettings.current()
+        if current._state.adding:
+            return redirect("admin:catalog_classifiersettings_add")
+        return redirect("admin:catalog_classifiersettings_change", current.pk)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = reflag_model_clauses(obj.doubt_below)
+        self.message_user(
+            request,
+            f"存疑阈值已设为 {obj.doubt_below:.2f}；{changed} 条条款的待复核标记随之改变。",
+            messages.SUCCESS,
+        )
