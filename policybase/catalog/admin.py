@@ -19,7 +19,14 @@ from ingest.metadata.issuers import canonical_issuer
 
 from . import curation
 from .models import Category, ClassifierSettings, Clause, Document, Issuer, PolicyAlias, Region
-from .review import CLAUSE_QUEUE, DOCUMENT_QUEUES, by_impact, other_copies, reflag_model_clauses
+from .review import (
+    CLAUSE_QUEUE,
+    DOCUMENT_QUEUES,
+    IMPACT_ORDER,
+    by_impact,
+    other_copies,
+    reflag_model_clauses,
+)
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -37,8 +44,7 @@ class QueueFilter(admin.SimpleListFilter):
 
 class ClauseQueueFilter(admin.SimpleListFilter):
     """The clauses the admin index counts as waiting: flagged ones, except in
-    withdrawn documents, which nobody reviews; the decisions that change most
-    first (``review.by_impact``)."""
+    withdrawn documents, which nobody reviews."""
 
     title = "待处理"
     parameter_name = "queue"
@@ -48,7 +54,7 @@ class ClauseQueueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "review":
-            return by_impact(queryset.filter(CLAUSE_QUEUE))
+            return queryset.filter(CLAUSE_QUEUE)
         return queryset
 
 
@@ -347,10 +353,18 @@ class ClauseAdmin(CuratedHistoryAdmin):
     def document_title(self, clause):
         return clause.document.title
 
+    def get_queryset(self, request):
+        # The review queue is ordered by impact (ClauseAdmin.get_ordering),
+        # computed over the rows the filters keep.
+        if request.GET.get("queue") == "review":
+            return by_impact(self.model._default_manager.get_queryset())
+        return super().get_queryset(request)
+
     def get_ordering(self, request):
-        # The review queue keeps the order of by_impact unless a column is sorted.
+        # The review queue in the order of by_impact (whose annotations the
+        # queue filter adds), unless a column is sorted.
         if request.GET.get("queue") == "review" and "o" not in request.GET:
-            return []
+            return IMPACT_ORDER
         return super().get_ordering(request)
 
     @admin.display(description="同样措辞待复核")

@@ -5,8 +5,10 @@ import functools
 import time
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import DatabaseError, models
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -199,6 +201,13 @@ class ClassifierSettings(models.Model):
 # worker and web process within DOUBT_CACHE_SECONDS.
 DOUBT_CACHE_SECONDS = 5.0
 _doubt_below_cache: dict[str, tuple[float, float]] = {}
+
+
+@receiver(setting_changed)
+def _forget_doubt_below(setting, **kwargs):
+    # The default comes from CLASSIFIER_REVIEW_CONFIDENCE (overridden in tests).
+    if setting == "CLASSIFIER_REVIEW_CONFIDENCE":
+        _doubt_below_cache.clear()
 
 
 def doubt_below() -> float:

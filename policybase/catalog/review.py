@@ -130,6 +130,9 @@ def clauses_to_review():
     return Clause.objects.filter(CLAUSE_QUEUE)
 
 
+IMPACT_ORDER = ["-wording_copies", "document_clauses", "confidence", "pk"]
+
+
 def by_impact(clauses):
     """The queue, the decisions that change most first: a wording shared by
     more waiting clauses (one decision settles them all: 设置类别 in bulk, and
@@ -146,7 +149,7 @@ def by_impact(clauses):
     return clauses.annotate(
         wording_copies=Window(Count("pk"), partition_by=[F("text")]),
         document_clauses=Subquery(document_clauses),
-    ).order_by("-wording_copies", "document_clauses", "confidence", "pk")
+    ).order_by(*IMPACT_ORDER)
 
 
 def queue_counts() -> list[dict]:

@@ -84,6 +84,12 @@ class RegionColumn:
     category_counts: dict[int, int]  # instrument id → matching clauses
     structural_count: int = 0  # matching 非政策工具 clauses, left out of the shares
     structural_url: str = ""
+
+    @property
+    def instrument_count(self) -> int:
+        """The clauses the shares are of: those using an instrument."""
+        return self.clause_count - self.structural_count
+
     best: list[Hit] = field(default_factory=list)
     examples: list[Example] = field(default_factory=list)  # one per category with hits
 
@@ -204,8 +210,7 @@ def _column(parsed, needles, region: RegionChoice, query: str, categories) -> Re
 
     return RegionColumn(
         region=region,
-        # Shares are of the instrument clauses: 非政策工具 ones are left out.
-        clause_count=sqs.count() - structural,
+        clause_count=sqs.count(),
         structural_count=structural,
         structural_url=region.search_url(query, STRUCTURAL),
         document_count=len(documents),
@@ -228,7 +233,7 @@ def _groups(query: str, categories, columns: list[RegionColumn]) -> list[GroupRo
     """The category table: a row per category under its group, a cell per region."""
 
     def share(n, column):
-        return 100 * n / column.clause_count if column.clause_count else 0.0
+        return 100 * n / column.instrument_count if column.instrument_count else 0.0
 
     # Bars are scaled so the largest share fills its cell: shares of 14 categories
     # are small, and what the eye compares is their pattern across regions.

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.model_selection import train_test_split
 
-from ingest.classify.data import CATEGORY_COUNT, load_labeled
+from ingest.classify.data import CATEGORY_COUNT, INSTRUMENT_COUNT, load_labeled
 from ingest.classify.metrics import expected_calibration_error, scores
 from ingest.classify.model import ClauseClassifier, ModelFileError, Prediction
 from ingest.classify.validation import cross_validate, evaluate
@@ -55,7 +55,7 @@ def test_load_labeled_merges_duplicates_and_drops_ties(labeled):
     texts, labels = labeled
     assert len(texts) == len(labels) == 10_988  # 11,291 lines
     assert len(set(texts)) == len(texts)
-    assert set(labels) == set(range(CATEGORY_COUNT))
+    assert set(labels) == set(range(INSTRUMENT_COUNT))  # the seed file has no 14
     assert all(t == t.strip() and "\t" not in t for t in texts)
     # Labelled once 5, once 8: a tie, so it teaches nothing and is left out.
     assert "将数字政府建设工作纳入政府绩效考核。" not in texts
@@ -140,8 +140,10 @@ def test_heading_path_tips_an_open_clause(classifier):
     open_clause = "加强统筹协调，形成工作合力"
     plain = classifier.predict_proba([open_clause])[0]
     with_path = classifier.predict_proba([open_clause], ["四、金融支持"])[0]
-    assert with_path[7] > plain[7]
-    assert classifier.predict([open_clause], ["四、金融支持"])[0].category == 7
+    assert with_path[7] > 2 * plain[7]
+    # At the measured PATH_WEIGHT (0.5) the heading makes 金融支持 a candidate
+    # shown beside the text's own guess, without overruling it alone.
+    assert 7 in [c for c, _ in classifier.predict([open_clause], ["四、金融支持"])[0].top[:2]]
     # A clear clause keeps its category under an unrelated heading.
     funding = "对符合条件的企业给予最高500万元资金补助"
     assert classifier.predict([funding], ["二、保障措施"])[0].category == 1
