@@ -16,6 +16,7 @@ on someone in words no list foresees, so it is never taken for structure.
 Pure functions over strings: no model, no Django.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -231,8 +232,25 @@ ADDRESSEE_HEAD = re.compile(ADDRESSEES)
 PREAMBLE_BACKGROUND = re.compile(r"^[^。；]{2,160}是[^。；]{2,200}[。；]?$")
 # An item of a list: （一）, (二), 1., 2、
 ITEM = re.compile(rf"^\s*(?:[（(]{NUMERAL}[)）]|\d+[.．、])")
-# Traditional characters read as simplified, so that 本行動計劃 is 本行动计划.
-_T2S = OpenCC("t2s")
+# The CJK block, for a character table of traditional → simplified.
+CJK = range(0x4E00, 0xA000)
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s_table() -> dict[int, str]:
+    """Traditional characters as simplified ones, one for one, so that
+    本行動計劃 reads 本行动计划. A table built once (a third of a second) and
+    applied with ``str.translate``: OpenCC per clause cost more than all the
+    patterns together (6,800 clauses/s on one core)."""
+    chars = "".join(map(chr, CJK))
+    simplified = OpenCC("t2s").convert(chars)
+    if len(simplified) != len(chars):  # a phrase rule changed a length: use none
+        return {}
+    return {ord(a): b for a, b in zip(chars, simplified, strict=True) if a != b}
+
+
+def simplified(text: str) -> str:
+    return text.translate(_t2s_table())
 
 
 def body(text: str) -> str:
@@ -262,7 +280,7 @@ def structural_pattern(text: str, path: str = "") -> str | None:
     ``path`` is the clause's heading path as one string (第七章附则 / 第七十三条).
     Every sentence must match a pattern (the weaker ones only in an opening
     or closing position); the first match names the clause's."""
-    text = _T2S.convert((text or "").strip())
+    text = simplified((text or "").strip())
     if not text:
         return None
     at_edge = positioned(text, path)
