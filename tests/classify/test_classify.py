@@ -140,10 +140,9 @@ def test_heading_path_tips_an_open_clause(classifier):
     open_clause = "加强统筹协调，形成工作合力"
     plain = classifier.predict_proba([open_clause])[0]
     with_path = classifier.predict_proba([open_clause], ["四、金融支持"])[0]
-    assert with_path[7] > 2 * plain[7]
-    # At the measured PATH_WEIGHT (0.5) the heading makes 金融支持 a candidate
-    # shown beside the text's own guess, without overruling it alone.
-    assert 7 in [c for c, _ in classifier.predict([open_clause], ["四、金融支持"])[0].top[:2]]
+    # At the measured PATH_WEIGHT (0.5) the heading multiplies the odds of
+    # 金融支持 many times over, without overruling the text alone.
+    assert with_path[7] > 5 * plain[7]
     # A clear clause keeps its category under an unrelated heading.
     funding = "对符合条件的企业给予最高500万元资金补助"
     assert classifier.predict([funding], ["二、保障措施"])[0].category == 1

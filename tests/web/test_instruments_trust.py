@@ -162,7 +162,7 @@ def test_compare_leaves_structural_clauses_out_of_the_shares(client):
     )
     row = soup.select_one("table.compare-table tr.structural")
     assert "其中非政策工具条款（不计入占比）" in row.th.get_text()
-    counts = [int(td.get_text(strip=True).split()[0]) for td in row.find_all("td")]
+    counts = [int(td.get_text(" ", strip=True).split()[0]) for td in row.find_all("td")]
     assert sum(counts) > 0
     assert not soup.select('table.compare-table tr[data-category="14"]')
 
