@@ -34,6 +34,7 @@ COLUMNS = [
     ("macro_f1", "macro-F1"),
     ("top2_accuracy", "top-2"),
     ("ece", "ECE"),
+    ("log_loss", "log loss"),
     ("agreed_accuracy", "acc (label = seed)"),
     ("structural_precision", "14 P"),
     ("structural_recall", "14 R"),

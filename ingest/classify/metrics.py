@@ -117,6 +117,7 @@ def evaluation_scores(proba: np.ndarray, labels, seed_labels) -> dict:
         "macro_f1": overall["macro_f1"],
         "top2_accuracy": overall["top2_accuracy"],
         "ece": overall["ece"],
+        "log_loss": overall["log_loss"],
         "agreed_n": int(agreed.sum()),
         "agreed_accuracy": float((predicted[agreed] == labels[agreed]).mean())
         if agreed.any()

@@ -278,3 +278,16 @@ def test_ece_of_an_overconfident_model():
     proba[:, 0] = 0.9
     labels = np.array([0, 0, 1, 2])
     assert expected_calibration_error(proba, labels) == pytest.approx(0.4)
+
+
+def test_a_curators_structural_text_is_known_wording(split):
+    # A curator's 14 teaches the scorer nothing (it learns instruments) but the
+    # wording is structural from then on, saved with the model.
+    train_texts, _, train_labels, _ = split
+    odd = "表一 申报材料清单"  # no pattern explains it
+    texts, labels = [*train_texts[:600], odd], [*train_labels[:600], 14]
+    model = ClauseClassifier.train(texts, labels)
+    assert model.metadata["structural_texts"] == 1
+    assert model.predict([odd])[0].category == 14
+    assert model.predict([odd])[0].pattern == "curator"
+    assert model.predict(["表二 汇总表"])[0].category != 14
