@@ -54,7 +54,7 @@ class Pattern:
     """One way a text speaks about itself; ``where`` limits it to a position."""
 
     name: str
-    label: str  # what the admin and the docs call it
+    label: str  # what docs/classification.md calls it
     regex: re.Pattern
     example: str
     where: str = "anywhere"  # or "closing_or_opening": 附则/总则/first articles/definition lead-in
