@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from ingest.classify import metrics  # noqa: E402 (after sys.path)
-from ingest.classify.data import CATEGORY_COUNT, load_labeled  # noqa: E402
+from ingest.classify.data import CATEGORY_COUNT, INSTRUMENT_COUNT, load_labeled  # noqa: E402
 from ingest.classify.model import (  # noqa: E402
     ClauseClassifier,
     build_scorer,
@@ -156,7 +156,7 @@ class Candidate:
         labels = np.asarray(labels)
         temperature = 1.0
         if self.calibrate:
-            scores = np.zeros((len(texts), CATEGORY_COUNT))
+            scores = np.zeros((len(texts), INSTRUMENT_COUNT))
             texts_array = np.asarray(texts, dtype=object)
             for a, b in StratifiedKFold(3, shuffle=True, random_state=0).split(texts, labels):
                 fitted = self._fit(list(texts_array[a]), labels[a])
@@ -277,7 +277,9 @@ def compare(name, candidate, texts, labels, folds=5, seed=0):
         model = candidate.train(list(texts[train]), labels[train])
         fit_seconds.append(time.perf_counter() - started)
         started = time.perf_counter()
-        proba[test] = model.predict_proba(list(texts[test]))
+        # The shipped model answers 15 columns (14 非政策工具), the candidates 14.
+        found = model.predict_proba(list(texts[test]))
+        proba[test, : found.shape[1]] = found
         predict_seconds += time.perf_counter() - started
     result = metrics.scores(proba, labels)
     result["fit_seconds"] = float(np.mean(fit_seconds))

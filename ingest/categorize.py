@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import DatabaseError, transaction
 
+# The store flags clauses for review through this module, which labels them.
+from policybase.catalog.review import review_flag  # noqa: F401
 from policybase.locks import file_lock
 
-from .classify.data import labels_digest, load_labeled
-from .classify.review import needs_review
+from .classify.data import labels_digest, load_training
 from .drafts import DocumentDraft
 from .models import ModelVersion
 
@@ -94,7 +95,7 @@ def _train_seed_model(path) -> "ClauseClassifier":
 
     log.info("training a classifier from %s into %s", settings.SEED_CLAUSES, path)
     try:
-        texts, labels = load_labeled(settings.SEED_CLAUSES)
+        texts, labels = seed_clauses()
         classifier = ClauseClassifier.train(texts, labels)
         classifier.save(path)
     except (OSError, ValueError) as error:
@@ -103,6 +104,12 @@ def _train_seed_model(path) -> "ClauseClassifier":
         ) from error
     record_version(path.name, classifier, data_digest=labels_digest(texts, labels))
     return classifier
+
+
+def seed_clauses() -> tuple[list[str], list[int]]:
+    """The seed clauses the model learns from: the shipped file less the
+    evaluation set's texts."""
+    return load_training(settings.SEED_CLAUSES, settings.EVALUATION_CLAUSES)
 
 
 def record_version(
@@ -132,21 +139,14 @@ def record_version(
         log.info("classifier not recorded as a model version: %s", error)
 
 
-def review_flag(top) -> bool:
-    """Whether a clause with the model's guesses ``top`` is flagged for review,
-    with the thresholds of the settings."""
-    return needs_review(
-        top, settings.CLASSIFIER_REVIEW_CONFIDENCE, settings.CLASSIFIER_REVIEW_MARGIN
-    )
-
-
 def categorize(drafts: list[DocumentDraft]) -> None:
     """Set category, confidence and top guesses on every clause of ``drafts``."""
     clauses = [clause for draft in drafts for clause in draft.clauses]
     if not clauses:
         return
+    doc_types = [draft.doc_type or "" for draft in drafts for _ in draft.clauses]
     predictions = get_classifier().predict(
-        [c.text for c in clauses], [" ".join(c.path) for c in clauses]
+        [c.text for c in clauses], [" ".join(c.path) for c in clauses], doc_types
     )
     for clause, prediction in zip(clauses, predictions, strict=True):
         clause.category = prediction.category

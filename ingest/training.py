@@ -17,8 +17,8 @@ from django.db import transaction
 from policybase.catalog.models import Clause
 from policybase.search.indexing import schedule_reindex
 
-from .categorize import get_classifier, review_flag
-from .classify.data import labels_digest, load_labeled
+from .categorize import get_classifier, review_flag, seed_clauses
+from .classify.data import labels_digest
 from .models import ModelVersion
 
 RELABEL_BATCH = 2000
@@ -37,7 +37,7 @@ class TrainingData(NamedTuple):
 
 def training_data() -> TrainingData:
     """The seed clauses with every curator's category over them."""
-    texts, labels = load_labeled(settings.SEED_CLAUSES)
+    texts, labels = seed_clauses()
     by_text = dict(zip(texts, labels, strict=True))
     seed_count = len(by_text)
     # In a fixed order, so that of one text corrected differently in two
@@ -101,11 +101,19 @@ def relabel_model_clauses() -> int:
     flag it for review by the current thresholds."""
     classifier = get_classifier()
     changed = 0
-    clauses = Clause.objects.filter(category_source=Clause.CategorySource.MODEL).order_by("pk")
+    clauses = (
+        Clause.objects.filter(category_source=Clause.CategorySource.MODEL)
+        .select_related("document")
+        .order_by("pk")
+    )
     last_pk = 0
     while batch := list(clauses.filter(pk__gt=last_pk)[:RELABEL_BATCH]):
         last_pk = batch[-1].pk
-        predictions = classifier.predict([c.text for c in batch], [" ".join(c.path) for c in batch])
+        predictions = classifier.predict(
+            [c.text for c in batch],
+            [" ".join(c.path) for c in batch],
+            [c.document.doc_type for c in batch],
+        )
         updated = []
         for clause, prediction in zip(batch, predictions, strict=True):
             top = [[category, round(p, 4)] for category, p in prediction.top]

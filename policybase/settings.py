@@ -40,12 +40,14 @@ UPLOAD_MAX_MB = envint("POLICYBASE_UPLOAD_MAX_MB", 100)
 # The trained clause classifier; trained from SEED_CLAUSES on first use.
 CLASSIFIER_PATH = DATA_DIR / "classifier.joblib"
 SEED_CLAUSES = BASE_DIR / "data" / "labeled_clauses.tsv"
+# The blind-labelled evaluation set (data/evaluation/README.md): its texts are
+# left out of training, so that the shipped model is measured on unseen clauses.
+EVALUATION_CLAUSES = BASE_DIR / "data" / "evaluation" / "clauses.tsv"
 SAMPLE_CORPUS = BASE_DIR / "data" / "sample"
-# A clause is flagged for review when the model's confidence is below this or
-# its runner-up is this close; 0.5 / 0.15 flag the least reliable ~29 % of
-# clauses (bench/review_thresholds.py, docs/classification.md).
+# The 存疑阈值 until a curator sets one in the admin (分类显示设置): below it
+# a clause shows its two likeliest categories, and joins the review queue when
+# a curator can decide between them (policybase.catalog.review, docs/classification.md).
 CLASSIFIER_REVIEW_CONFIDENCE = envfloat("CLASSIFIER_REVIEW_CONFIDENCE", 0.5)
-CLASSIFIER_REVIEW_MARGIN = envfloat("CLASSIFIER_REVIEW_MARGIN", 0.15)
 
 DEBUG = envbool("DJANGO_DEBUG", False)
 

@@ -67,3 +67,15 @@ def sample_copy(tmp_path):
         return target
 
     return copy
+
+
+@pytest.fixture(autouse=True)
+def fresh_doubt_threshold():
+    """The curators' 存疑阈值 is cached for a few seconds per process; a test
+    starts from the database it sees (rolled back between tests), not from
+    the value a previous test saved."""
+    from policybase.catalog.models import _doubt_below_cache
+
+    _doubt_below_cache.clear()
+    yield
+    _doubt_below_cache.clear()

@@ -17,7 +17,7 @@ from scipy.special import softmax
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
-from .data import CATEGORY_COUNT
+from .data import INSTRUMENT_COUNT
 
 
 class Calibrator:
@@ -26,10 +26,10 @@ class Calibrator:
         self.isotonic = None
         # How common each category is in training (add-one smoothed): what a
         # text that says nothing would get.
-        self.prior = np.full(CATEGORY_COUNT, 1.0 / CATEGORY_COUNT)
+        self.prior = np.full(INSTRUMENT_COUNT, 1.0 / INSTRUMENT_COUNT)
 
     def fit(self, scores: np.ndarray, labels: np.ndarray) -> "Calibrator":
-        counts = np.bincount(labels, minlength=CATEGORY_COUNT) + 1.0
+        counts = np.bincount(labels, minlength=INSTRUMENT_COUNT) + 1.0
         self.prior = counts / counts.sum()
         self.matrix = LogisticRegression(C=1.0, max_iter=2000).fit(scores, labels)
         proba = self._matrix_proba(scores)
@@ -44,7 +44,7 @@ class Calibrator:
         return reshape_top(self._matrix_proba(scores), self.isotonic.predict)
 
     def _matrix_proba(self, scores):
-        out = np.zeros((len(scores), CATEGORY_COUNT))
+        out = np.zeros((len(scores), INSTRUMENT_COUNT))
         out[:, self.matrix.classes_] = self.matrix.predict_proba(scores)
         return out
 

@@ -1,10 +1,17 @@
-"""Reading the labelled clause file (``text<TAB>label``) into clean training data."""
+"""Reading labelled clause files into clean training data: the seed file
+(``text<TAB>label``) and the evaluation set (a header line, more columns)."""
 
+import csv
 import hashlib
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
-CATEGORY_COUNT = 14
+# The policy instruments 0–13 of the seed file, which the scorer learns;
+# 14 非政策工具 (structural) is told by ``structure`` and by curators.
+INSTRUMENT_COUNT = 14
+STRUCTURAL = 14
+CATEGORY_COUNT = 15
 
 
 def parse_line(line: str) -> tuple[str, int] | None:
@@ -64,3 +71,73 @@ def labels_digest(texts: list[str], labels: list[int]) -> str:
     a model version records the one of the data it learnt from."""
     lines = sorted(f"{text}\t{label}\n" for text, label in zip(texts, labels, strict=True))
     return hashlib.sha256("".join(lines).encode()).hexdigest()
+
+
+# The first columns of the evaluation set's header (data/evaluation/README.md).
+EVALUATION_HEADER = ("text", "label")
+
+
+@dataclass(frozen=True)
+class LabelledClause:
+    """One row of a labelled file, with what the evaluation set adds."""
+
+    text: str
+    label: int
+    path: str = ""  # the heading path, headings separated by spaces
+    doc_type: str = ""
+    seed_label: int | None = None
+
+
+def load_evaluation(path: Path | str) -> list[LabelledClause]:
+    """Every usable row of a labelled file, kept as it is (no deduplication).
+
+    Two formats: the evaluation set's, a header line naming its columns
+    (``text label second path doc_type source seed_label``, only the first two
+    required), and the seed file's ``text<TAB>label`` without one. Rows
+    without a text or a label 0–14 are skipped.
+    """
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        first = handle.readline()
+        columns = first.rstrip("\r\n").split("\t")
+        if tuple(columns[:2]) != EVALUATION_HEADER:
+            handle.seek(0)
+            return [
+                LabelledClause(text, label)
+                for line in handle
+                if (pair := parse_line(line)) is not None
+                for text, label in [pair]
+            ]
+        rows = csv.DictReader(handle, fieldnames=columns, delimiter="\t", quoting=csv.QUOTE_NONE)
+        out = []
+        for row in rows:
+            text, label = (row.get("text") or "").strip(), (row.get("label") or "").strip()
+            if not text or not label.isdigit() or not 0 <= int(label) < CATEGORY_COUNT:
+                continue
+            seed = (row.get("seed_label") or "").strip()
+            out.append(
+                LabelledClause(
+                    text=text,
+                    label=int(label),
+                    # The file joins headings with " / "; the model reads them as ingest does.
+                    path=" ".join(
+                        part.strip() for part in (row.get("path") or "").split(" / ")
+                    ).strip(),
+                    doc_type=(row.get("doc_type") or "").strip(),
+                    seed_label=int(seed) if seed.isdigit() else None,
+                )
+            )
+        return out
+
+
+def load_training(seed_path: Path | str, held_out: Path | str | None = None):
+    """The seed clauses to learn from (``load_labeled``), without the texts of
+    the evaluation set ``held_out``: a model that learnt them would score
+    itself on its own training data there (``manage.py classify --evaluate``)."""
+    texts, labels = load_labeled(seed_path)
+    if held_out is None or not Path(held_out).exists():
+        return texts, labels
+    evaluated = {clause.text for clause in load_evaluation(held_out)}
+    kept = [
+        (text, label) for text, label in zip(texts, labels, strict=True) if text not in evaluated
+    ]
+    return [text for text, _ in kept], [label for _, label in kept]

@@ -18,8 +18,15 @@ from ingest.metadata import STATUS_WORDS
 from ingest.metadata.issuers import canonical_issuer
 
 from . import curation
-from .models import Category, Clause, Document, Issuer, PolicyAlias, Region
-from .review import CLAUSE_QUEUE, DOCUMENT_QUEUES, other_copies
+from .models import Category, ClassifierSettings, Clause, Document, Issuer, PolicyAlias, Region
+from .review import (
+    CLAUSE_QUEUE,
+    DOCUMENT_QUEUES,
+    IMPACT_ORDER,
+    by_impact,
+    other_copies,
+    reflag_model_clauses,
+)
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -329,6 +336,7 @@ class ClauseAdmin(CuratedHistoryAdmin):
         "candidates",
         "needs_review",
         "category_source",
+        "wording_copies",
     ]
     list_filter = [
         ClauseQueueFilter,
@@ -347,6 +355,24 @@ class ClauseAdmin(CuratedHistoryAdmin):
     @admin.display(description="文件", ordering="document__title")
     def document_title(self, clause):
         return clause.document.title
+
+    def get_queryset(self, request):
+        # The review queue is ordered by impact (ClauseAdmin.get_ordering),
+        # computed over the rows the filters keep.
+        if request.GET.get("queue") == "review":
+            return by_impact(self.model._default_manager.get_queryset())
+        return super().get_queryset(request)
+
+    def get_ordering(self, request):
+        # The review queue in the order of by_impact (whose annotations the
+        # queue filter adds), unless a column is sorted.
+        if request.GET.get("queue") == "review" and "o" not in request.GET:
+            return IMPACT_ORDER
+        return super().get_ordering(request)
+
+    @admin.display(description="同样措辞待复核")
+    def wording_copies(self, clause):
+        return getattr(clause, "wording_copies", "—")
 
     @admin.display(description="条文")
     def excerpt(self, clause):
@@ -497,3 +523,32 @@ class PolicyAliasAdmin(admin.ModelAdmin):
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["id", "name", "group", "slug"]
+
+
+@admin.register(ClassifierSettings)
+class ClassifierSettingsAdmin(admin.ModelAdmin):
+    """One row: the 存疑阈值. Saving it re-flags the clauses the model labelled."""
+
+    fields = ["doubt_below"]
+
+    def has_add_permission(self, request):
+        return not ClassifierSettings.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # A list of one row is a detour: open the row (the defaults until saved).
+        current = ClassifierSettings.current()
+        if current._state.adding:
+            return redirect("admin:catalog_classifiersettings_add")
+        return redirect("admin:catalog_classifiersettings_change", current.pk)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = reflag_model_clauses(obj.doubt_below)
+        self.message_user(
+            request,
+            f"存疑阈值已设为 {obj.doubt_below:.2f}；{changed} 条条款的待复核标记随之改变。",
+            messages.SUCCESS,
+        )

@@ -1,9 +1,14 @@
 """The policy catalogue: regions, issuers, categories, documents and clauses."""
 
 import datetime as dt
+import functools
+import time
 
-from django.core.validators import RegexValidator
-from django.db import models
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import DatabaseError, models
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -107,8 +112,21 @@ class PolicyAlias(models.Model):
         return f"{self.name} → {self.title}"
 
 
+class CategoryQuerySet(models.QuerySet):
+    def instruments(self):
+        """The 14 policy instruments, without 非政策工具."""
+        return self.exclude(pk=STRUCTURAL)
+
+
+# 非政策工具: a clause that uses no instrument (purpose, scope, definitions,
+# entry into force…; DESIGN §2). Searchable like any category, left out of
+# instrument mixes, statistics and comparisons.
+STRUCTURAL = 14
+
+
 class Category(models.Model):
-    """One of the 14 policy instruments of DESIGN §2; ``id`` is the label number."""
+    """One of the 15 categories of DESIGN §2 — the policy instruments 0–13 in
+    their three groups, and 14 非政策工具 with none; ``id`` is the label number."""
 
     class Group(models.TextChoices):
         SUPPLY = "supply", "供给型"
@@ -118,7 +136,9 @@ class Category(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True)
     slug = models.SlugField(unique=True)
     name = models.CharField("名称", max_length=32)
-    group = models.CharField("类型", max_length=16, choices=Group.choices)
+    group = models.CharField("类型", max_length=16, choices=Group.choices, blank=True)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "政策工具类别"
@@ -126,6 +146,82 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_instrument(self) -> bool:
+        return self.pk != STRUCTURAL
+
+
+@functools.lru_cache(maxsize=1)
+def category_names() -> dict[int, str]:
+    """Category id → name; categories change only by migration."""
+    return dict(Category.objects.values_list("id", "name"))
+
+
+def default_doubt_below() -> float:
+    """The 存疑阈值 until a curator sets one (``CLASSIFIER_REVIEW_CONFIDENCE``)."""
+    return settings.CLASSIFIER_REVIEW_CONFIDENCE
+
+
+class ClassifierSettings(models.Model):
+    """What curators decide about the classifier's doubt, in the admin (one row).
+
+    Below ``doubt_below`` a clause shows its two likeliest categories
+    (资金投入 / 金融支持) instead of one, on the site, in the API and in the
+    exports; the same clauses are flagged for review when a curator can
+    usefully decide them (``policybase.catalog.review``)."""
+
+    doubt_below = models.FloatField(
+        "存疑阈值",
+        default=default_doubt_below,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="模型置信度低于此值的条款显示两个最可能的政策工具（如“资金投入 / 金融支持”），"
+        "并在审核员能作出判断时进入待复核队列。保存后立即重新标记全部模型标注的条款。",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "分类显示设置"
+
+    def __str__(self):
+        return f"存疑阈值 {self.doubt_below:.2f}"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        _doubt_below_cache.clear()
+
+    @classmethod
+    def current(cls) -> "ClassifierSettings":
+        """The one row, or the defaults while nobody has saved any."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1, doubt_below=default_doubt_below())
+
+
+# Every clause shown asks for the threshold; it is read from the database at
+# most every few seconds per process, so a curator's change reaches every
+# worker and web process within DOUBT_CACHE_SECONDS.
+DOUBT_CACHE_SECONDS = 5.0
+_doubt_below_cache: dict[str, tuple[float, float]] = {}
+
+
+@receiver(setting_changed)
+def _forget_doubt_below(setting, **kwargs):
+    # The default comes from CLASSIFIER_REVIEW_CONFIDENCE (overridden in tests).
+    if setting == "CLASSIFIER_REVIEW_CONFIDENCE":
+        _doubt_below_cache.clear()
+
+
+def doubt_below() -> float:
+    """The curators' 存疑阈值 (ClassifierSettings), cached briefly."""
+    now = time.monotonic()
+    cached = _doubt_below_cache.get("value")
+    if cached is None or now - cached[1] > DOUBT_CACHE_SECONDS:
+        try:
+            value = ClassifierSettings.current().doubt_below
+        except DatabaseError:  # a dry run on a data dir never migrated
+            value = default_doubt_below()
+        cached = (value, now)
+        _doubt_below_cache["value"] = cached
+    return cached[0]
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -344,6 +440,41 @@ class Clause(models.Model):
         """The text after the number it starts with (第三条本细则… → 本细则…), for
         a citation or a printed number to stand before."""
         return self.text.removeprefix(self.number).lstrip() if self.number else self.text
+
+    @property
+    def doubtful(self) -> bool:
+        """The model's category, below the curators' 存疑阈值, with a runner-up
+        to show beside it. A curator's category is never in doubt."""
+        return (
+            self.category_source == self.CategorySource.MODEL
+            and self.confidence is not None
+            and self.confidence < doubt_below()
+            and len(self.top or []) > 1
+        )
+
+    @property
+    def second_category_id(self) -> int | None:
+        """The runner-up shown beside a doubtful category, else None."""
+        return int(self.top[1][0]) if self.doubtful else None
+
+    @property
+    def shown_category_ids(self) -> list[int]:
+        """What the clause is shown as: its category, or its two likeliest when in doubt."""
+        if self.category_id is None:
+            return []
+        second = self.second_category_id
+        return [self.category_id] if second is None else [self.category_id, second]
+
+    @property
+    def shown_category_name(self) -> str:
+        """资金投入, or 资金投入 / 金融支持 when in doubt."""
+        names = category_names()
+        return " / ".join(names.get(pk, str(pk)) for pk in self.shown_category_ids)
+
+    @property
+    def is_instrument(self) -> bool:
+        """Whether the clause uses a policy instrument (has a category, not 14)."""
+        return self.category_id is not None and self.category_id != STRUCTURAL
 
     @property
     def quotation(self) -> str:

@@ -5,12 +5,13 @@ import functools
 import re
 from collections import defaultdict
 
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.urls import reverse
 
 from policybase.search.analyzer import fold
 
-from .models import Clause, Document
+from .models import Clause, Document, doubt_below
 
 VISIBLE = ~Q(review_state=Document.ReviewState.WITHDRAWN)
 # Spaces and punctuation that differ between two copies of one title.
@@ -71,6 +72,55 @@ DOCUMENT_QUEUES = {
 }
 CLAUSE_QUEUE = Q(needs_review=True) & ~Q(document__review_state=Document.ReviewState.WITHDRAWN)
 
+# A doubtful clause is worth a curator's decision when its two shown
+# candidates hold at least this much of the probability: the decision is the
+# choice the page shows (资金投入 or 金融支持?), and the choice is usually
+# right there (docs/classification.md, "The review queue"). Below it the model
+# has no real candidate — a fragment, a table cell, a text the taxonomy barely
+# fits — and a curator's time buys little.
+CHOICE_MASS = 0.65
+
+
+def worth_reviewing(top, threshold: float) -> bool:
+    """Whether a model-labelled clause with guesses ``top`` ([[category,
+    probability], …], best first) goes to the review queue: shown in doubt
+    (its best probability below the curators' 存疑阈值 ``threshold``) and
+    decidable (its two candidates together hold CHOICE_MASS). A clause stored
+    without a guess always goes: nothing was decided for it."""
+    if not top:
+        return True
+    best = top[0][1]
+    runner_up = top[1][1] if len(top) > 1 else 0.0
+    return best < threshold and best + runner_up >= CHOICE_MASS
+
+
+def review_flag(top) -> bool:
+    """``worth_reviewing`` with the curators' threshold of the moment."""
+    return worth_reviewing(top, doubt_below())
+
+
+REFLAG_BATCH = 2000
+
+
+def reflag_model_clauses(threshold: float) -> int:
+    """Flag every model-labelled clause by ``threshold`` (a curator changed
+    it): those now worth reviewing join the queue, the others leave it.
+    Returns how many changed."""
+    changed = 0
+    clauses = Clause.objects.filter(category_source=Clause.CategorySource.MODEL).order_by("pk")
+    last_pk = 0
+    while batch := list(
+        clauses.filter(pk__gt=last_pk).only("pk", "top", "needs_review")[:REFLAG_BATCH]
+    ):
+        last_pk = batch[-1].pk
+        flips = [c for c in batch if worth_reviewing(c.top, threshold) != c.needs_review]
+        with transaction.atomic():
+            for wanted in (True, False):
+                pks = [c.pk for c in flips if c.needs_review != wanted]
+                Clause.objects.filter(pk__in=pks).update(needs_review=wanted)
+        changed += len(flips)
+    return changed
+
 
 def documents_in(queue: str):
     return Document.objects.filter(DOCUMENT_QUEUES[queue][1]()).distinct()
@@ -78,6 +128,28 @@ def documents_in(queue: str):
 
 def clauses_to_review():
     return Clause.objects.filter(CLAUSE_QUEUE)
+
+
+IMPACT_ORDER = ["-wording_copies", "document_clauses", "confidence", "pk"]
+
+
+def by_impact(clauses):
+    """The queue, the decisions that change most first: a wording shared by
+    more waiting clauses (one decision settles them all: 设置类别 in bulk, and
+    the retrained model learns it), then the clause of a smaller document
+    (one clause moves its instrument mix more), then the less sure. Adds
+    ``wording_copies`` and ``document_clauses`` to each clause."""
+    document_clauses = (
+        Clause.objects.filter(document=OuterRef("document"))
+        .order_by()
+        .values("document")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return clauses.annotate(
+        wording_copies=Window(Count("pk"), partition_by=[F("text")]),
+        document_clauses=Subquery(document_clauses),
+    ).order_by(*IMPACT_ORDER)
 
 
 def queue_counts() -> list[dict]:

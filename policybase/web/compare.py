@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.urls import reverse
 
-from policybase.catalog.models import Category, Region
+from policybase.catalog.models import STRUCTURAL, Category, Region
 from policybase.search.highlight import highlight
 from policybase.search.query import Filters, Hit, build_queryset, load_clauses, read_query
 
@@ -81,7 +81,15 @@ class RegionColumn:
     clause_count: int
     document_count: int
     url: str
-    category_counts: dict[int, int]  # category id → matching clauses
+    category_counts: dict[int, int]  # instrument id → matching clauses
+    structural_count: int = 0  # matching 非政策工具 clauses, left out of the shares
+    structural_url: str = ""
+
+    @property
+    def instrument_count(self) -> int:
+        """The clauses the shares are of: those using an instrument."""
+        return self.clause_count - self.structural_count
+
     best: list[Hit] = field(default_factory=list)
     examples: list[Example] = field(default_factory=list)  # one per category with hits
 
@@ -154,7 +162,8 @@ def compare(query: str, names: list[str]) -> Comparison:
     the clauses ``query`` finds; an empty query compares all their clauses."""
     parsed = read_query(query)
     needles = [word for term in parsed.positive_terms for word in term.text.split()]
-    categories = list(Category.objects.all())
+    # 非政策工具 is no instrument: its clauses are counted apart, not compared.
+    categories = list(Category.objects.instruments())
     columns = []
     for name in names:
         region = find_region(name)
@@ -177,15 +186,19 @@ def _column(parsed, needles, region: RegionChoice, query: str, categories) -> Re
     facets = sqs.facet_counts().get("fields", {})
     # A hit without a category is no row.
     by_category = {int(v): n for v, n in facets.get("category", []) if v not in (None, "")}
+    structural = by_category.pop(STRUCTURAL, 0)
     documents = [v for v, n in facets.get("document", []) if v not in (None, "")]
-    best = [int(hit.pk) for hit in window[:BEST_HITS]]
+    # The best examples are instruments; a purpose or entry-into-force article
+    # says nothing of how a region acts.
+    best = [int(hit.pk) for hit in window if not _structural(hit)][:BEST_HITS]
     # A category filter only adds the same score to every hit (or keeps the date
     # order), so a category's first hit in the region's ranking is the first
     # hit of the region and category searched together.
     first_of = {}
     for hit in window:
         for value in hit.category or []:
-            first_of.setdefault(int(value), int(hit.pk))
+            if int(value) != STRUCTURAL:
+                first_of.setdefault(int(value), int(hit.pk))
     for pk in by_category:
         if pk not in first_of:
             filters = Filters(**{region.param: region.value}, category=pk)
@@ -198,6 +211,8 @@ def _column(parsed, needles, region: RegionChoice, query: str, categories) -> Re
     return RegionColumn(
         region=region,
         clause_count=sqs.count(),
+        structural_count=structural,
+        structural_url=region.search_url(query, STRUCTURAL),
         document_count=len(documents),
         url=region.search_url(query),
         category_counts=by_category,
@@ -210,11 +225,15 @@ def _column(parsed, needles, region: RegionChoice, query: str, categories) -> Re
     )
 
 
+def _structural(hit) -> bool:
+    return any(int(value) == STRUCTURAL for value in hit.category or [])
+
+
 def _groups(query: str, categories, columns: list[RegionColumn]) -> list[GroupRows]:
     """The category table: a row per category under its group, a cell per region."""
 
     def share(n, column):
-        return 100 * n / column.clause_count if column.clause_count else 0.0
+        return 100 * n / column.instrument_count if column.instrument_count else 0.0
 
     # Bars are scaled so the largest share fills its cell: shares of 14 categories
     # are small, and what the eye compares is their pattern across regions.

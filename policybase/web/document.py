@@ -7,7 +7,7 @@ from policybase.catalog.models import Document, PolicyAlias, Region
 from policybase.catalog.review import other_copies
 from policybase.search.analyzer import fold
 
-from .outline import category_mix, outline
+from .outline import category_mix, outline, structural_count
 from .related import cited_policies, citing_documents, related_documents
 
 
@@ -44,6 +44,7 @@ def document_context(document: Document) -> dict:
         "rows": page_outline.rows,
         "category_mix": by_category,
         "group_mix": by_group,
+        "structural_count": structural_count(clauses),
         "region_links": region_links(document.region),
         "short_names": short_names(
             document.title, dict(PolicyAlias.objects.values_list("name", "title"))

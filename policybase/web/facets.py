@@ -80,7 +80,8 @@ def category_groups(params: QueryDict, counts: dict) -> FacetGroup:
             option = _option(params, category.name, count, {"category": str(category.pk)})
             by_group.setdefault(category.group, []).append(option)
             totals[category.group] = totals.get(category.group, 0) + count
-    for value, label in Category.Group.choices:
+    # 非政策工具 has no group: its own section after the three.
+    for value, label in [*Category.Group.choices, ("", "非政策工具")]:
         if value in by_group:
             group.sections.append((label, totals[value], by_group[value]))
     return group

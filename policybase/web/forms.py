@@ -52,7 +52,8 @@ class SearchForm(forms.Form):
     level = forms.ChoiceField(
         label="层级", required=False, choices=[("", "全部"), *Region.Level.choices]
     )
-    category = forms.IntegerField(label="政策工具", required=False, min_value=0, max_value=13)
+    # 0–13 the policy instruments, 14 非政策工具 (DESIGN §2).
+    category = forms.IntegerField(label="政策工具", required=False, min_value=0, max_value=14)
     doc_type = forms.CharField(label="文种", required=False, max_length=16)
     status = forms.CharField(label="状态", required=False, max_length=16)
     issuer = forms.CharField(label="发文机关", required=False, max_length=128)

@@ -10,11 +10,16 @@ category is that alignment.
 
 from dataclasses import dataclass
 
+from policybase.catalog.models import STRUCTURAL
+
 from .word import finish, landscape, quote
 
 # More columns would not fit a screen or a landscape page.
 MAX_DOCUMENTS = 4
 UNCLASSIFIED = "未分类"
+# 非政策工具 clauses (purpose, scope, entry into force…) line nothing up: they
+# come last, marked as structure, and no mix counts them.
+STRUCTURE = "结构性条款，不计入政策工具构成"
 
 
 @dataclass
@@ -23,6 +28,7 @@ class InstrumentRow:
     label: str  # the category's name, or 未分类
     group: str  # 供给型 / 环境型 / 需求型, "" for 未分类
     cells: list[list]  # each document's clauses of the category, in the text's order
+    structural: bool = False  # the row of 非政策工具: structure, not an instrument
 
     @property
     def counts(self) -> list[int]:
@@ -30,11 +36,15 @@ class InstrumentRow:
 
 
 def by_instrument(categories, documents_clauses: list[list]) -> list[InstrumentRow]:
-    """One row per category (in the taxonomy's order, which keeps the three
+    """One row per instrument (in the taxonomy's order, which keeps the three
     groups together) that any of the documents uses, then the clauses with
-    no category; each row holds every document's clauses of it."""
+    no category, then the 非政策工具 ones as structure; each row holds every
+    document's clauses of it."""
+    categories = list(categories)
+    ordered = [c for c in categories if c.pk != STRUCTURAL] + [None]
+    ordered += [c for c in categories if c.pk == STRUCTURAL]
     rows = []
-    for category in [*categories, None]:
+    for category in ordered:
         wanted = category.pk if category is not None else None
         cells = [
             [clause for clause in clauses if clause.category_id == wanted]
@@ -43,10 +53,20 @@ def by_instrument(categories, documents_clauses: list[list]) -> list[InstrumentR
         if any(cells):
             if category is None:
                 rows.append(InstrumentRow(None, UNCLASSIFIED, "", cells))
+            elif category.pk == STRUCTURAL:
+                rows.append(InstrumentRow(category.pk, category.name, STRUCTURE, cells, True))
             else:
                 group = category.get_group_display()
                 rows.append(InstrumentRow(category.pk, category.name, group, cells))
     return rows
+
+
+def structural_counts(rows: list[InstrumentRow], documents: int) -> list[int]:
+    """How many clauses of each document the comparison shows as structure."""
+    for row in rows:
+        if row.structural:
+            return row.counts
+    return [0] * documents
 
 
 def comparison_record(documents, rows: list[InstrumentRow]) -> dict:
@@ -59,10 +79,13 @@ def comparison_record(documents, rows: list[InstrumentRow]) -> dict:
                 "category": row.category,
                 "category_name": row.label,
                 "group": row.group,
+                "structural": row.structural,
                 "clauses": [[clause.pk for clause in cell] for cell in row.cells],
             }
             for row in rows
         ],
+        # Per document, the 非政策工具 clauses no instrument row or mix counts.
+        "structural_left_out": structural_counts(rows, len(documents)),
     }
 
 

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from policybase.catalog.models import STRUCTURAL
 from policybase.search.analyzer import fold
 
 NUMERAL = r"[一二三四五六七八九十百零〇两\d]+"
@@ -180,9 +181,14 @@ GROUP_ORDER = ("supply", "environment", "demand")
 
 
 def category_mix(clauses) -> tuple[list[Share], list[Share]]:
-    """Clause counts per category, most frequent first, and per instrument group
-    (供给型/环境型/需求型, in that order). Clauses without a category are left out."""
-    categories = [clause.category for clause in clauses if clause.category is not None]
+    """Clause counts per instrument, most frequent first, and per instrument
+    group (供给型/环境型/需求型, in that order). Clauses without a category
+    and 非政策工具 ones (``structural_count``) are left out."""
+    categories = [
+        clause.category
+        for clause in clauses
+        if clause.category is not None and clause.category.pk != STRUCTURAL
+    ]
     total = len(categories)
     if not total:
         return [], []
@@ -199,3 +205,8 @@ def category_mix(clauses) -> tuple[list[Share], list[Share]]:
     labels = {category.group: category.get_group_display() for category in categories}
     by_group = [share(labels[g], groups[g], g) for g in GROUP_ORDER if groups[g]]
     return by_category, by_group
+
+
+def structural_count(clauses) -> int:
+    """How many clauses are 非政策工具: the mix leaves them out and says so."""
+    return sum(1 for clause in clauses if clause.category_id == STRUCTURAL)

@@ -1,6 +1,6 @@
 """Documents and clauses as the plain records of the API and exports (DESIGN §4.1, §4.2)."""
 
-from policybase.catalog.models import Clause, Document
+from policybase.catalog.models import STRUCTURAL, Clause, Document, category_names
 
 
 def iso_date(date) -> str | None:
@@ -44,6 +44,7 @@ def document_record(document: Document, with_clauses: bool = True) -> dict:
                 "confidence": clause.confidence,
                 "category_source": clause.category_source,
                 "needs_review": clause.needs_review,
+                **doubt_fields(clause),
             }
             for clause in document.clauses.all()
         ]
@@ -71,6 +72,19 @@ def clause_record(clause: Clause, highlight: str) -> dict:
         "text": clause.text,
         "highlight": highlight,
         "citation": clause.citation,
+        **doubt_fields(clause),
+    }
+
+
+def doubt_fields(clause: Clause) -> dict:
+    """What a clause is shown as (added beside ``category``, which stays the
+    model's or curator's single answer): its two likeliest categories when the
+    model is below the curators' 存疑阈值, and whether it is an instrument."""
+    return {
+        "categories": clause.shown_category_ids,
+        "second_category": clause.second_category_id,
+        "doubtful": clause.doubtful,
+        "structural": clause.category_id == STRUCTURAL,
     }
 
 
@@ -96,11 +110,18 @@ CSV_COLUMNS = [
     "text",
     # Last, so that the positions of the columns before it hold for old scripts.
     "citation",
+    # Added after citation for the same reason: the runner-up shown when the
+    # model is in doubt (empty otherwise), and the two together as shown.
+    "second_category",
+    "second_category_name",
+    "doubtful",
+    "shown_categories",
 ]
 
 
 def clause_csv_row(clause: Clause) -> list:
     document = clause.document
+    second = clause.second_category_id
     region = document.region_ref()
     return [
         clause.pk,
@@ -123,4 +144,8 @@ def clause_csv_row(clause: Clause) -> list:
         clause.confidence if clause.confidence is not None else "",
         clause.text,
         clause.citation,
+        "" if second is None else second,
+        "" if second is None else category_names().get(second, ""),
+        "是" if second is not None else "",
+        clause.shown_category_name,
     ]

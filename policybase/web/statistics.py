@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from policybase.catalog.models import Category, Clause, Document, Issuer, Region
+from policybase.catalog.models import STRUCTURAL, Category, Clause, Document, Issuer, Region
 
 # Rows of the region chart besides 国家; more bars would not be readable.
 TOP_REGIONS = 15
@@ -64,7 +64,11 @@ class Scope:
 
 
 def categories() -> list[dict]:
-    return [{"id": c.pk, "name": c.name, "group": c.group} for c in Category.objects.order_by("pk")]
+    """The 14 policy instruments: 非政策工具 is no instrument and in no mix."""
+    return [
+        {"id": c.pk, "name": c.name, "group": c.group}
+        for c in Category.objects.instruments().order_by("pk")
+    ]
 
 
 def groups(category_list: list[dict]) -> list[dict]:
@@ -79,10 +83,21 @@ def groups(category_list: list[dict]) -> list[dict]:
     ]
 
 
-def _clauses(scope: Scope):
+def _classified(scope: Scope):
     return Clause.objects.filter(scope.documents_q("document__"), category__isnull=False).exclude(
         document__review_state=Document.ReviewState.WITHDRAWN
     )
+
+
+def _clauses(scope: Scope):
+    """The clauses the instrument statistics count: classified, no 非政策工具."""
+    return _classified(scope).exclude(category=STRUCTURAL)
+
+
+def structural_left_out(scope: Scope) -> int:
+    """How many 非政策工具 clauses (purpose, scope, entry into force…) the
+    statistics leave out."""
+    return _classified(scope).filter(category=STRUCTURAL).count()
 
 
 def _documents(scope: Scope):
@@ -210,6 +225,7 @@ def statistics(scope: Scope) -> dict:
         "by_year": category_by_year(scope),
         "documents_by_year": documents_by_year(scope),
         "issuers": top_issuers(scope),
+        "structural_left_out": structural_left_out(scope),
     }
 
 

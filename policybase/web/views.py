@@ -222,15 +222,18 @@ def instrument_comparison(request):
         content = instruments.comparison_docx(documents, rows, page_url, timezone.localdate())
         return _docx_attachment(content, f"政策对照-{timezone.localdate():%Y%m%d}.docx")
     shown = [document.pk for document in documents]
+    left_out = instruments.structural_counts(rows, len(documents))
     context.update(
-        # Each policy with the query that leaves it out and its mix of the three groups.
+        # Each policy with the query that leaves it out, its mix of the three
+        # groups and how many 非政策工具 clauses the mix leaves out.
         documents=[
             (
                 document,
                 excerpts.ids_param(pk for pk in shown if pk != document.pk),
                 category_mix(document.clauses.all())[1],
+                structural,
             )
-            for document in documents
+            for document, structural in zip(documents, left_out, strict=True)
         ],
         rows=rows,
         missing=len(ids) - len(documents),

@@ -33,11 +33,11 @@ def cells(svg: str) -> list[ET.Element]:
 
 
 def test_heatmap_is_svg_with_one_cell_per_matrix_entry(stored_scores):
-    svg = confusion_heatmap(stored_scores, [f"类别{i}" for i in range(14)])
+    svg = confusion_heatmap(stored_scores, [f"类别{i}" for i in range(15)])
     root = ET.fromstring(svg)
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     found = cells(svg)
-    assert len(found) == 14 * 14
+    assert len(found) == 15 * 15  # the 14 instruments and 非政策工具
     matrix = stored_scores["confusion_matrix"]
     assert [int(c.get("data-count")) for c in found] == [n for row in matrix for n in row]
     labels = {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")}

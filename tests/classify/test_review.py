@@ -5,11 +5,10 @@ import json
 
 import pytest
 
-from ingest.categorize import review_flag
-from ingest.classify.review import needs_review
 from ingest.drafts import ClauseDraft, DocumentDraft, RegionRef
 from ingest.training import relabel_model_clauses
-from policybase.catalog.models import Clause
+from policybase.catalog.models import ClassifierSettings, Clause, doubt_below
+from policybase.catalog.review import review_flag, worth_reviewing
 
 SUBSIDY = "对符合条件的企业给予最高500万元资金补助。"
 VAGUE = "加强统筹协调，形成工作合力。"
@@ -18,29 +17,31 @@ VAGUE = "加强统筹协调，形成工作合力。"
 @pytest.mark.parametrize(
     ("top", "flagged"),
     [
-        ([[6, 0.82], [9, 0.1], [3, 0.03]], False),
-        ([[6, 0.42], [9, 0.2], [3, 0.1]], True),  # unsure
-        ([[6, 0.56], [9, 0.44], [3, 0.0]], True),  # sure enough, but a coin toss of two
-        ([[6, 0.5], [9, 0.35]], False),  # both thresholds are strict
-        ([[6, 0.9]], False),  # no runner-up: nothing close
+        ([[6, 0.82], [9, 0.1], [3, 0.03]], False),  # sure
+        ([[6, 0.42], [9, 0.3], [3, 0.1]], True),  # in doubt between two: decidable
+        ([[6, 0.42], [9, 0.1], [3, 0.1]], False),  # in doubt, but no second candidate to weigh
+        ([[6, 0.56], [9, 0.44], [3, 0.0]], False),  # above the threshold: one answer shown
+        ([[6, 0.5], [9, 0.35]], False),  # the threshold is strict
+        ([[6, 0.9]], False),  # no runner-up
         ([], True),  # no prediction at all
     ],
 )
-def test_needs_review(top, flagged):
-    assert needs_review(top, min_confidence=0.5, min_margin=0.15) is flagged
+def test_worth_reviewing(top, flagged):
+    assert worth_reviewing(top, 0.5) is flagged
 
 
-def test_needs_review_accepts_the_tuples_of_drafts():
-    assert needs_review([(1, 0.3), (0, 0.2)], 0.5, 0.15)
+def test_worth_reviewing_accepts_the_tuples_of_drafts():
+    assert worth_reviewing([(1, 0.4), (0, 0.3)], 0.5)
 
 
-def test_thresholds_come_from_the_settings(settings):
-    top = [[6, 0.42], [9, 0.2]]
+def test_the_threshold_is_the_curators(db, settings):
+    top = [[6, 0.42], [9, 0.3]]
+    # Until a curator sets one, the setting's default holds.
+    assert doubt_below() == settings.CLASSIFIER_REVIEW_CONFIDENCE == 0.5
     assert review_flag(top)
-    settings.CLASSIFIER_REVIEW_CONFIDENCE = 0.4
+    ClassifierSettings(doubt_below=0.4).save()
+    assert doubt_below() == 0.4
     assert not review_flag(top)
-    settings.CLASSIFIER_REVIEW_MARGIN = 0.3
-    assert review_flag(top)
 
 
 def draft(*clauses: ClauseDraft) -> DocumentDraft:
@@ -139,7 +140,7 @@ def test_the_review_filter_lists_flagged_clauses(stored, admin_client):
     assert "第二条" in html and "第一条" not in html
 
 
-def test_relabelling_keeps_the_flag_consistent(stored, settings):
+def test_relabelling_keeps_the_flag_consistent(stored):
     sure, unsure = stored
     # The stored labels came from a made-up model: relabelling replaces them
     # with the real model's, flags included. A curator's clause stays as is.
@@ -162,11 +163,72 @@ def test_relabelling_keeps_the_flag_consistent(stored, settings):
     curated.refresh_from_db()
     assert (curated.category_id, curated.needs_review) == (8, False)
 
-    # New thresholds: the next relabelling moves the flags and nothing else.
-    settings.CLASSIFIER_REVIEW_CONFIDENCE = 1.01
+    # A new threshold: the next relabelling moves the flags and nothing else.
+    ClassifierSettings(doubt_below=1.01).save()
     before = {c.pk: (c.category_id, c.top) for c in model_clauses}
     relabel_model_clauses()
-    assert all(c.needs_review for c in model_clauses.all())
+    assert [c.needs_review for c in model_clauses.all()] == [
+        worth_reviewing(c.top, 1.01) for c in model_clauses.all()
+    ]
+    assert any(c.needs_review for c in model_clauses.all())
     assert {c.pk: (c.category_id, c.top) for c in model_clauses.all()} == before
     curated.refresh_from_db()
     assert curated.needs_review is False
+
+
+def test_a_curator_setting_the_threshold_in_the_admin_reflags_the_queue(stored, admin_client):
+    sure, unsure = stored
+    # The settings page opens on the one row, with the default to start from.
+    page = admin_client.get("/admin/catalog/classifiersettings/", follow=True)
+    assert "存疑阈值" in page.content.decode()
+    response = admin_client.post(
+        "/admin/catalog/classifiersettings/add/", {"doubt_below": "0.3", "_save": "保存"}
+    )
+    assert response.status_code == 302, response.content.decode()
+    assert ClassifierSettings.objects.get().doubt_below == 0.3
+    unsure.refresh_from_db()
+    assert unsure.needs_review is False  # 0.37 is no doubt below 0.3
+    response = admin_client.post(
+        f"/admin/catalog/classifiersettings/{ClassifierSettings.objects.get().pk}/change/",
+        {"doubt_below": "0.9", "_save": "保存"},
+    )
+    assert response.status_code == 302
+    sure.refresh_from_db()
+    unsure.refresh_from_db()
+    assert (sure.needs_review, unsure.needs_review) == (False, True)
+    # Out of range is refused, with the field's message.
+    response = admin_client.post(
+        f"/admin/catalog/classifiersettings/{ClassifierSettings.objects.get().pk}/change/",
+        {"doubt_below": "1.5", "_save": "保存"},
+    )
+    assert response.status_code == 200 and ClassifierSettings.objects.get().doubt_below == 0.9
+
+
+def test_the_review_queue_puts_the_decisions_that_change_most_first(stored, admin_client):
+    sure, unsure = stored
+    # The same vague wording waits twice in a second document: one decision settles both.
+    other = Clause.objects.create(
+        document=sure.document,
+        order=10,
+        text="推动数据要素市场建设。",
+        category_id=8,
+        confidence=0.35,
+        top=[[8, 0.35], [5, 0.33]],
+        needs_review=True,
+    )
+    copies = [
+        Clause.objects.create(
+            document=sure.document,
+            order=11 + i,
+            text=VAGUE,
+            category_id=5,
+            confidence=0.4,
+            top=[[5, 0.4], [8, 0.3]],
+            needs_review=True,
+        )
+        for i in range(2)
+    ]
+    page = admin_client.get("/admin/catalog/clause/", {"queue": "review"})
+    order = [clause.pk for clause in page.context["cl"].result_list]
+    assert set(order[:3]) == {unsure.pk, *(c.pk for c in copies)}
+    assert order[3] == other.pk and sure.pk not in order

@@ -41,7 +41,7 @@ def test_dry_run_prints_the_contract_and_touches_nothing(db, sample_copy):
         assert set(document) >= CONTRACT_KEYS
         assert set(document["region"]) == {"level", "province", "city", "district"}
         for clause in document["clauses"]:
-            assert 0 <= clause["category"] <= 13
+            assert 0 <= clause["category"] <= 14  # 14: 非政策工具 (DESIGN §2)
             assert 0 < clause["confidence"] <= 1
     assert not Document.objects.exists()
 

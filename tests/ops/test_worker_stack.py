@@ -167,17 +167,19 @@ def test_a_running_worker_classifies_with_the_model_written_after_it_started(
     drop(stack, {"rules.txt": RULES.encode()})
     wait_until(lambda: settled(stack, ["rules.txt"]), 120, "the rules to be ingested")
     stored = stack.sql(
-        "SELECT c.text, c.path, c.category_id FROM catalog_clause c"
+        "SELECT c.text, c.path, c.category_id, d.doc_type FROM catalog_clause c"
         " JOIN catalog_document d ON d.id = c.document_id"
         " WHERE d.title = '某市公共数据开放管理办法' ORDER BY c.\"order\""
     )
     assert len(stored) == 5
-    clause_texts = [text for text, _, _ in stored]
-    paths = [" ".join(path) for _, path, _ in stored]
-    expected = [p.category for p in shifted.predict(clause_texts, paths)]
-    assert [category for _, _, category in stored] == expected
+    clause_texts = [text for text, _, _, _ in stored]
+    paths = [" ".join(path) for _, path, _, _ in stored]
+    # The document's type is evidence too (办法: legislation), as ingestion gives it.
+    doc_types = [doc_type for _, _, _, doc_type in stored]
+    expected = [p.category for p in shifted.predict(clause_texts, paths, doc_types)]
+    assert [category for _, _, category, _ in stored] == expected
     original = ClauseClassifier.load(classifier_file)
-    assert expected != [p.category for p in original.predict(clause_texts, paths)]
+    assert expected != [p.category for p in original.predict(clause_texts, paths, doc_types)]
 
 
 def api_count(stack, query: str) -> int:

@@ -30,9 +30,13 @@ def test_staff_see_the_catalogue_in_chinese(admin_client, url):
     assert "注销" in page and "Log out" not in page
 
 
-def test_the_fourteen_categories_are_loaded_by_migration(db):
-    assert Category.objects.count() == 14
+def test_the_fifteen_categories_are_loaded_by_migration(db):
+    # The 14 instruments keep their ids; 14 非政策工具 has no group.
+    assert Category.objects.count() == 15
     assert Category.objects.get(pk=7).name == "金融支持"
+    structural = Category.objects.get(pk=14)
+    assert (structural.slug, structural.name, structural.group) == ("structural", "非政策工具", "")
+    assert list(Category.objects.instruments().values_list("pk", flat=True)) == list(range(14))
 
 
 def test_an_issuer_typed_in_the_admin_is_folded_like_an_ingested_one(admin_client):

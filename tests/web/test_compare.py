@@ -103,7 +103,7 @@ def test_counts_and_links_agree_with_the_search_api(client, q):
         assert count == api(client, **query, **wanted)["count"]
         by_category = api(client, **query, **wanted)["facets"]["category"]
         assert count > 0
-        for category in Category.objects.all():
+        for category in Category.objects.instruments():
             count, href = cells[label][category.pk]
             assert count == by_category.get(str(category.pk), 0), (label, category.name)
             if count:
@@ -141,7 +141,9 @@ def test_examples_are_the_searchs_first_hits(client, q):
     for column, (label, region) in zip(
         columns, [("北京市", {"province": "北京市"}), ("国家", {"level": "national"})], strict=True
     ):
-        results = api(client, q=q, **region)["results"]
+        # The best examples are the first hits that use an instrument: a purpose
+        # or entry-into-force article (非政策工具) says nothing of how a region acts.
+        results = [r for r in api(client, q=q, **region)["results"] if r["category"] != 14]
         best = column.select("ol.best > li")
         assert clause_ids(li.find("a", href=True) for li in best) == [
             r["clause_id"] for r in results[:3]

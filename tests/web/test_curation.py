@@ -217,7 +217,7 @@ def test_status_filter_lists_the_documents_with_that_status(corpus, curator_clie
 
 def test_status_is_ticked_not_typed_and_keeps_its_order(corpus, curator_client):
     document = next(d for d in Document.objects.order_by("pk") if "试行" in d.status)
-    document.status = ["试行", "征求意见稿", "送审稿"]  # the last set by hand, not one of ours
+    document.status = ["试行", "征求意见稿", "修订稿"]  # the last set by hand, not one of ours
     document.save()
     url = f"/admin/catalog/document/{document.pk}/change/"
     page = curator_client.get(url)
@@ -231,7 +231,8 @@ def test_status_is_ticked_not_typed_and_keeps_its_order(corpus, curator_client):
         "草案": "",
         "试行": " checked",
         "暂行": "",
-        "送审稿": " checked",
+        "送审稿": "",
+        "修订稿": " checked",
     }
 
     def save(status):
@@ -247,11 +248,11 @@ def test_status_is_ticked_not_typed_and_keeps_its_order(corpus, curator_client):
 
     # Saved as it was, in its order: no change of 状态 in the history.
     saved_before = document.history.count()
-    assert save(["征求意见稿", "送审稿", "试行"]) == ["试行", "征求意见稿", "送审稿"]
+    assert save(["征求意见稿", "修订稿", "试行"]) == ["试行", "征求意见稿", "修订稿"]
     assert document.history.first().diff_against(document.history.all()[1]).changes == []
     assert document.history.count() == saved_before + 1
     # Untick one, tick another: the new one goes last.
-    assert save(["试行", "暂行", "送审稿"]) == ["试行", "送审稿", "暂行"]
+    assert save(["试行", "暂行", "修订稿"]) == ["试行", "修订稿", "暂行"]
 
 
 def test_history_records_and_reverts_a_title_change(corpus, client, curator_client):

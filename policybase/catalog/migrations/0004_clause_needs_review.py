@@ -6,11 +6,20 @@ from django.db import migrations, models
 BATCH = 2000
 
 
+def needs_review(top, min_confidence, min_margin) -> bool:
+    """The rule of 2026-11-23, kept here as it was: the review rule of today
+    (policybase.catalog.review.worth_reviewing) is applied by a later
+    migration (0011), and this one must mean what it did then."""
+    if not top:
+        return True
+    best = top[0][1]
+    runner_up = top[1][1] if len(top) > 1 else 0.0
+    return best < min_confidence or best - runner_up < min_margin
+
+
 def flag_unsure_clauses(apps, schema_editor):
     """Flag the clauses already stored whose model label is unsure, as storing
     them today would; a curator's category is never flagged."""
-    from ingest.classify.review import needs_review
-
     Clause = apps.get_model("catalog", "Clause")
     clauses = Clause.objects.filter(category_source="model").order_by("pk")
     last_pk = 0
@@ -19,9 +28,7 @@ def flag_unsure_clauses(apps, schema_editor):
         flagged = [
             clause.pk
             for clause in batch
-            if needs_review(
-                clause.top, settings.CLASSIFIER_REVIEW_CONFIDENCE, settings.CLASSIFIER_REVIEW_MARGIN
-            )
+            if needs_review(clause.top, settings.CLASSIFIER_REVIEW_CONFIDENCE, 0.15)
         ]
         Clause.objects.filter(pk__in=flagged).update(needs_review=True)
 
