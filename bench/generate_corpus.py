@@ -33,8 +33,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from ingest.drafts import ClauseDraft, DocumentDraft, RegionRef  # noqa: E402 (after sys.path)
-from ingest.metadata import doc_type_of  # noqa: E402
-from ingest.metadata.regions import divisions, to_ref  # noqa: E402
+from ingest.metadata.regions import to_ref  # noqa: E402
+from policybase.text.doc_types import doc_type_of  # noqa: E402
+from policybase.text.regions import divisions  # noqa: E402
 
 CLAUSES_TSV = REPO / "data" / "labeled_clauses.tsv"
 CLAUSES_PER_DOCUMENT = (10, 80)

@@ -45,7 +45,7 @@ def jieba_words(folded: str) -> list[str]:
 
 
 def analysis_rate(texts: list[str], words) -> float:
-    from policybase.search.analyzer import fold
+    from policybase.text.fold import fold
 
     started = time.process_time()
     for text in texts:
@@ -56,7 +56,8 @@ def analysis_rate(texts: list[str], words) -> float:
 def indexing_rate(texts: list[str], words) -> float:
     import tantivy
 
-    from policybase.search.analyzer import UNIT, fold
+    from policybase.search.analyzer import UNIT
+    from policybase.text.fold import fold
 
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("text", tokenizer_name="units", index_option="position")

@@ -22,7 +22,7 @@ from .classify.charts import confusion_heatmap, reliability_diagram
 from .forms import UploadForm
 from .models import IngestJob, ModelVersion, WebSource
 from .schedule import retraining_time
-from .tasks import fetch_sources
+from .tasks import fetch_sources, queue_jobs
 from .training import training_data
 from .uploads import rerun_failed, submit_uploads
 
@@ -119,6 +119,7 @@ class IngestJobAdmin(admin.ModelAdmin):
         form = UploadForm(request.POST, request.FILES) if posted else UploadForm()
         if posted and form.is_valid():
             jobs = submit_uploads(form.cleaned_data["files"])
+            queue_jobs(jobs)
             ids = [job.pk for job in jobs]
             self.report_submitted(request, ids)
             changelist = reverse("admin:ingest_ingestjob_changelist")
@@ -145,6 +146,7 @@ class IngestJobAdmin(admin.ModelAdmin):
     @admin.action(description="重新运行所选的失败任务", permissions=["add"])
     def rerun(self, request, queryset):
         queued, missing = rerun_failed(queryset)
+        queue_jobs(queued)
         if queued:
             self.message_user(request, f"已重新提交 {len(queued)} 个失败的任务。", messages.SUCCESS)
         if missing:

@@ -9,26 +9,14 @@ lead phrase is the path of the items under it.
 
 import re
 
-from policybase.search.analyzer import fold
+from policybase.text.doc_numbers import is_doc_number_line
+from policybase.text.fold import fold
+from policybase.text.numbering import CN_NUMBER, LEVELS, marker_of
 
 from .clean import CELL_SEPARATOR
 from .drafts import ClauseDraft, DocumentDraft
 from .metadata import SIGNED_LINE, signatory_lines
 from .metadata.dates import DATE_LINE
-from .metadata.doc_numbers import is_doc_number_line
-
-CN_NUMBER = "一二三四五六七八九十百零〇两"
-# (level, pattern) in nesting order.
-MARKERS = [
-    ("chapter", re.compile(rf"^第[{CN_NUMBER}\d]+章")),
-    ("section", re.compile(rf"^第[{CN_NUMBER}\d]+节")),
-    ("article", re.compile(rf"^第[{CN_NUMBER}\d]+条")),
-    ("outline", re.compile(rf"^[{CN_NUMBER}]+[、.．]")),
-    ("paren", re.compile(rf"^[（(][{CN_NUMBER}]+[）)]")),
-    ("arabic", re.compile(r"^\d{1,2}[.．、](?!\d)")),
-    ("paren_arabic", re.compile(r"^[（(]\d{1,2}[）)]")),
-]
-LEVELS = [level for level, _ in MARKERS]
 
 # Where a flattened text (one line for a whole document) starts a new block:
 # after a sentence end, before a marker; a page number glued in between goes.
@@ -106,13 +94,6 @@ def restore_breaks(body: str) -> str:
     body = INLINE_ITEM.sub("\n", body)
     body = HEADING_BEFORE_ITEM.sub(r"\1\n", body)
     return STOCK_HEADING_BEFORE_TEXT.sub(r"\1\n", body)
-
-
-def marker_of(line: str) -> tuple[str, str] | None:
-    for level, pattern in MARKERS:
-        if match := pattern.match(line):
-            return level, match.group()
-    return None
 
 
 def is_heading(line: str, marker: str) -> bool:

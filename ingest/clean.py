@@ -7,7 +7,7 @@ other character; ``clean`` applies them in order.
 import re
 import unicodedata
 
-from policybase.search.analyzer import fold
+from policybase.text.fold import fold
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 

@@ -23,10 +23,10 @@ from django.utils import timezone
 
 from policybase.locks import file_lock
 
-from .jobs import FINISHED, create_job, requeue_interrupted
+from .jobs import FINISHED, create_job
 from .models import IngestJob
 from .paths import readable
-from .uploads import queue_job, safe_name, send_unsent
+from .uploads import safe_name
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +80,9 @@ def _error_note(path: Path) -> Path:
 
 
 def scan(inbox: Path | None = None) -> list[IngestJob]:
-    """Take the waiting files of the inbox into jobs and queue them; returns
-    the jobs, none when another scan is running."""
+    """Take the waiting files of the inbox into jobs; returns the jobs to
+    queue (ingest.tasks.scheduled_scan queues them), none when another scan
+    is running."""
     inbox = inbox or settings.INBOX_DIR
     for name in (PROCESSING, DONE, FAILED):
         (inbox / name).mkdir(parents=True, exist_ok=True)
@@ -95,21 +96,7 @@ def scan(inbox: Path | None = None) -> list[IngestJob]:
                 jobs.append(_take(path, inbox))
             except FileNotFoundError:
                 log.info("inbox: %s was taken away before the scan got to it", path)
-    # Outside the lock: run eagerly (no broker), a job files itself away at once.
-    for job in jobs:
-        queue_job(job.pk)
     return jobs
-
-
-def scheduled_scan(inbox: Path | None = None) -> list[IngestJob]:
-    """What the worker does on the inbox schedule (and ``manage.py
-    scan_inbox`` at once): send the jobs handed in while the broker was down,
-    queue again those whose process died, then scan. Returns the jobs queued."""
-    send_unsent()
-    again = requeue_interrupted()
-    for job in again:
-        queue_job(job.pk)
-    return again + scan(inbox)
 
 
 def _take(path: Path, inbox: Path) -> IngestJob:

@@ -21,7 +21,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from policybase.catalog.models import Document
 from policybase.locks import file_lock
-from policybase.search.indexing import schedule_reindex
+from policybase.search.tasks import schedule_reindex
 
 from .models import IngestJob
 from .paths import readable

@@ -20,13 +20,13 @@ titled X: analysts look for X, and the notice's 文号, date and signatories
 import re
 from dataclasses import dataclass
 
-from policybase.search.analyzer import fold
+from policybase.text.doc_numbers import is_doc_number_line
+from policybase.text.fold import fold
 
 from .clean import BLOCK_START, NUMBERED, is_title_like
 from .drafts import DocumentDraft
 from .metadata import ORGANISATION
 from .metadata.dates import DATE_LINE, make_date
-from .metadata.doc_numbers import is_doc_number_line
 from .metadata.legislation import ORDER_HEADER, note_lines, parse_events
 
 # （来源：“网信中国”微信公众号）, (来源:杭州市人民政府办公厅)

@@ -12,7 +12,7 @@ from django.core.files import File
 from django.db import transaction
 
 from policybase.catalog.models import Category, Clause, Document, Issuer, Region
-from policybase.search.indexing import schedule_reindex
+from policybase.search.tasks import schedule_reindex
 
 from .categorize import review_flag
 from .drafts import DocumentDraft, RegionRef

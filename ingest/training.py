@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from policybase.catalog.models import Clause
-from policybase.search.indexing import schedule_reindex
+from policybase.search.tasks import schedule_reindex
 
 from .categorize import get_classifier, review_flag, seed_clauses
 from .classify.data import labels_digest

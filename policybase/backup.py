@@ -352,8 +352,9 @@ def _rows_as_saved():
 
 def _move_job_sources(manifest: dict) -> None:
     """Jobs name their file by its absolute path: point them into this data dir."""
-    from ingest.models import IngestJob
-
+    # Looked up by name: a backup holds every app's rows, ingestion's too,
+    # without this module standing on ingestion.
+    IngestJob = apps.get_model("ingest", "IngestJob")  # noqa: N806 (a model class)
     for name, folder in folders().items():
         old = manifest["folders"].get(name)
         if old and old != str(folder):

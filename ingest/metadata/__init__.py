@@ -7,13 +7,16 @@ cannot tell stays None (a draft's date is unknown, not guessed).
 import datetime as dt
 import re
 
-from policybase.search.analyzer import fold
+from policybase.text.doc_numbers import find_doc_number
+from policybase.text.doc_types import doc_type_of, status_of
+from policybase.text.fold import fold
+from policybase.text.issuers import canonical_issuers
+from policybase.text.regions import full_names, is_national_issuer
 
 from ..drafts import DocumentDraft, RegionRef
 from . import dates, legislation
-from .doc_numbers import find_doc_number
-from .issuers import canonical_issuers, placed_issuers
-from .regions import detect_region, full_names, is_local_issuer, is_national_issuer
+from .issuers import placed_issuers
+from .regions import detect_region, is_local_issuer
 
 # 关于印发《“数据要素×”三年行动计划（2024—2026年）》的通知: the notice publishes
 # X; official titles mostly print it without 《》 (关于印发X的通知), then only a
@@ -24,44 +27,6 @@ PUBLISHING_NOTICE = re.compile(
 )
 # 杭州市人民政府办公厅关于加快推进…: the issuer stands before 关于.
 ISSUER_PREFIX = re.compile(r"^(?P<issuer>[^《》，。]{2,40}?)(?:关于|關於|关於|關于)")
-# Document types, longest first so that 实施意见 is read as 意见 only after 实施细则 etc. are tried.
-DOC_TYPES = (
-    "条例",
-    "办法",
-    "规定",
-    "细则",
-    "意见",
-    "方案",
-    "计划",
-    "通知",
-    "指引",
-    "措施",
-    "规划",
-    "决定",
-    "纲要",
-    "要点",
-    "清单",
-    "指南",
-    "规则",
-    "标准",
-    "规范",
-    "公告",
-    "通告",
-    "批复",
-    "宣言",
-    "解读",
-    "守则",
-    "制度",
-    "目录",
-    "解释",
-    "修正案",
-    "法",
-)
-# 方法, 办法 (already a type of its own), 执法, 司法, 立法: words that end in 法 and name no law.
-NOT_A_LAW = tuple("方办做说手写用算执司立守合非违依")
-STATUS_WORDS = ("征求意见稿", "草案", "试行", "暂行", "送审稿")
-# Trailing status brackets: （试行）（征求意见稿）
-TRAILING_BRACKETS = re.compile(r"(?:\s*[（(][^（）()]{1,12}[）)])+\s*$")
 # 本规定由国家互联网信息办公室会同…负责解释: who answers for a text without a signature.
 INTERPRETER = re.compile(
     r"本(?:规定|办法|条例|细则|意见|方案|措施|指引)由(?P<issuer>[\u4e00-\u9fff、]{2,80}?)(?:会同|负责|商)"
@@ -109,45 +74,6 @@ SIGNED_LINE = re.compile(
 # Where run-together signatories part: after an organ's suffix, where a
 # division's full name (regions.full_names) starts the next body.
 ORGAN_END = "局部委办厅院行会府室署心"
-
-
-def doc_type_of(title: str) -> str | None:
-    core = TRAILING_BRACKETS.sub("", fold(title))
-    best, best_end = None, -1
-    for doc_type in DOC_TYPES:
-        end = core.rfind(doc_type)
-        if doc_type == "法" and end > 0 and core[end - 1] in NOT_A_LAW:
-            continue
-        if end != -1 and end + len(doc_type) > best_end:
-            best, best_end = doc_type, end + len(doc_type)
-    return best
-
-
-def status_of(title: str) -> list[str]:
-    """The status flags a title carries: in its trailing brackets （试行）（征求意见稿）,
-    or right before its type (暂行办法, 条例草案). A flag inside the name of
-    another text (…暂行规定实施办法) is that text's."""
-    folded = fold(title).strip()
-    brackets = TRAILING_BRACKETS.search(folded)
-    core = folded[: brackets.start()] if brackets else folded
-    flags = [(0, word) for word in STATUS_WORDS if core.endswith(word)]
-    doc_type = doc_type_of(core)
-    if doc_type and core.endswith(doc_type):
-        # 暂行管理办法: a flag before the type, with no other type in between
-        # (…暂行规定实施办法 is the 实施办法 of a 暂行规定).
-        before = core[: -len(doc_type)]
-        for word in STATUS_WORDS:
-            position = before.rfind(word)
-            between = before[position + len(word) :] if position != -1 else ""
-            if position != -1 and len(between) <= 6 and not any(t in between for t in DOC_TYPES):
-                flags.append((0, word))
-    if brackets:
-        flags += [
-            (1 + brackets.group().find(word), word)
-            for word in STATUS_WORDS
-            if word in brackets.group()
-        ]
-    return list(dict.fromkeys(word for _, word in sorted(flags)))
 
 
 def published_title(title: str) -> str:

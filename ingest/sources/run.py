@@ -23,7 +23,7 @@ from ..models import IngestJob, WebSource
 from ..paths import readable
 from ..pipeline import SUPPORTED_SUFFIXES
 from ..store import file_sha256
-from ..uploads import queue_job, safe_name
+from ..uploads import safe_name
 from .fetch import (
     FEED_TYPES,
     FILE_SUFFIXES,
@@ -131,9 +131,7 @@ def _check(source: WebSource, client) -> tuple[SourceRun, tuple[str, str] | None
             paths.append(path)
     with transaction.atomic():
         jobs = [create_job(path) for path in paths]
-        for job in jobs:
-            queue_job(job.pk)
-    run.jobs = [job.pk for job in jobs]
+    run.jobs = [job.pk for job in jobs]  # queued by the caller (ingest.tasks.check_sources)
     if run.failed:
         run.status = WebSource.Status.PARTIAL
     run.message = _summary(run, len(urls), len(followed))

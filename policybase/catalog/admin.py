@@ -14,8 +14,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from ingest.metadata import STATUS_WORDS
-from ingest.metadata.issuers import canonical_issuer
+from policybase.text.doc_types import STATUS_WORDS
+from policybase.text.issuers import canonical_issuer
 
 from . import curation
 from .models import Category, ClassifierSettings, Clause, Document, Issuer, PolicyAlias, Region

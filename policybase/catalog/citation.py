@@ -4,7 +4,7 @@ Pure functions over a clause's heading path and number, so that the 引用
 button of the document page copies what one would otherwise type by hand.
 """
 
-from ingest.clauses import marker_of
+from policybase.text.numbering import marker_of
 
 # A regulation's articles hold 款 (numbered 第三条第二款 by the parser), 项
 # （一） and 目 1.; a plan's parts 一、 hold items （一） and points 1.

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.urls import reverse
 
-from policybase.search.analyzer import fold
+from policybase.text.fold import fold
 
 from .models import Clause, Document, doubt_below
 

@@ -23,11 +23,8 @@ similar clauses' page, ``key_words``).
 
 import functools
 import re
-import unicodedata
 
-from opencc import OpenCC
-
-_T2S = OpenCC("t2s")
+from policybase.text.fold import fold
 
 # What a SearchIndex field names as its analyzer to be searched this way.
 CHINESE = "chinese"
@@ -40,22 +37,6 @@ VERSION = "units and bigrams, 1"
 UNIT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]+")
 # A run of CJK ideographs, or a Latin word: the pieces words are taken from.
 WORD_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def fold_char(char: str) -> str:
-    """The searchable form of one character, always exactly one character."""
-    folded = unicodedata.normalize("NFKC", char)
-    if len(folded) != 1:  # ㈠ → (一): keep the original rather than shift offsets
-        folded = char
-    simplified = _T2S.convert(folded)
-    if len(simplified) == 1:
-        folded = simplified
-    return folded.lower()
-
-
-def fold(text: str) -> str:
-    return "".join(map(fold_char, text))
 
 
 def units(text: str) -> list[str]:

@@ -49,7 +49,9 @@ from haystack.models import SearchResult
 from haystack.utils import get_identifier
 from tantivy import FieldType, Occur, Order, Query
 
-from .analyzer import CHINESE, UNIT, analyzed, fold, key_words, units, words
+from policybase.text.fold import fold
+
+from .analyzer import CHINESE, UNIT, analyzed, key_words, units, words
 from .analyzer import VERSION as ANALYSIS
 from .indexing import index_write_lock
 

@@ -8,7 +8,7 @@ simplified query marks the traditional characters it matched.
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .analyzer import fold
+from policybase.text.fold import fold
 
 
 def match_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:

@@ -1,9 +1,9 @@
-"""Every change to the search index goes through here.
+"""Every write to the search index goes through here.
 
-Callers say which documents changed or which clauses disappeared; the change
-is queued after the surrounding transaction commits (so the index never shows
-what the database rolled back) as a Celery task on the ``index`` queue; in the
-embedded default Celery runs it in-process.
+Callers say which documents changed or which clauses disappeared with
+``tasks.schedule_reindex``, which queues the change after the surrounding
+transaction commits (so the index never shows what the database rolled back)
+as the Celery task that calls ``apply_index_changes``.
 
 Tantivy allows one writer at a time, and its own lock makes a second writer
 fail at once. Any number of worker processes may run index tasks, so every
@@ -13,12 +13,11 @@ Readers never wait (backend.py).
 """
 
 import contextlib
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS
 from haystack import connections
 from haystack.constants import DJANGO_ID
 
@@ -46,41 +45,6 @@ def index_write_lock(timeout: float = LOCK_TIMEOUT_SECONDS):
         if not locked:
             raise IndexLockTimeout(f"索引正被另一进程写入，{timeout:.0f} 秒内未能轮到")
         yield
-
-
-_pending = threading.local()
-
-
-def schedule_reindex(document_ids=(), removed_clause_ids=()):
-    """Queue index changes for after the current transaction commits.
-
-    Changes gather until the commit, so saving a document with fifty inline
-    clauses writes it to the index once. Every call registers a flush: Django
-    drops the ones registered in a savepoint that rolls back, and any survivor
-    carries all that is pending; the first flush takes it, the rest find nothing.
-    """
-    if not document_ids and not removed_clause_ids:
-        return
-    documents, removed = _pending_sets()
-    documents.update(document_ids)
-    removed.update(removed_clause_ids)
-    transaction.on_commit(_flush, robust=False)
-
-
-def _pending_sets() -> tuple[set, set]:
-    if not hasattr(_pending, "documents"):
-        _pending.documents, _pending.removed = set(), set()
-    return _pending.documents, _pending.removed
-
-
-def _flush():
-    from .tasks import update_index
-
-    documents, removed = _pending_sets()
-    if documents or removed:
-        update_index.delay(sorted(documents), sorted(removed))
-        documents.clear()
-        removed.clear()
 
 
 def apply_index_changes(document_ids=(), removed_clause_ids=()):

@@ -15,7 +15,6 @@ from django.db.models import F
 from django.utils import timezone
 from haystack.query import SQ, SearchQuerySet
 
-from ingest.metadata.issuers import FULL_NAMES
 from policybase.catalog.models import (
     DRAFT_STATUSES,
     LAPSED_VALIDITY,
@@ -24,8 +23,10 @@ from policybase.catalog.models import (
     PolicyAlias,
     Standing,
 )
+from policybase.text.fold import fold
+from policybase.text.issuers import FULL_NAMES
 
-from .analyzer import fold, units
+from .analyzer import units
 from .highlight import highlight
 
 PAGE_SIZE = 20

@@ -9,7 +9,7 @@ from haystack.signals import BaseSignalProcessor
 
 from policybase.catalog.models import Clause, Document
 
-from .indexing import schedule_reindex
+from .tasks import schedule_reindex
 
 
 class CommitSignalProcessor(BaseSignalProcessor):

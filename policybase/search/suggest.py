@@ -10,12 +10,12 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ingest.metadata import DOC_TYPES
-from ingest.metadata.issuers import canonical_issuer
-from ingest.metadata.regions import name_index
 from policybase.catalog.models import Category, Issuer, Region
+from policybase.text.doc_types import DOC_TYPES
+from policybase.text.fold import fold
+from policybase.text.issuers import canonical_issuer
+from policybase.text.regions import name_index
 
-from .analyzer import fold
 from .query import QUERY_TOKEN, Filters, ParsedQuery, Term, build_queryset
 
 REGION_LEVELS = [Region.Level.PROVINCE, Region.Level.CITY, Region.Level.DISTRICT]

@@ -2,10 +2,10 @@
 
 from urllib.parse import urlencode
 
-from ingest.metadata import TRAILING_BRACKETS
 from policybase.catalog.models import Document, PolicyAlias, Region
 from policybase.catalog.review import other_copies
-from policybase.search.analyzer import fold
+from policybase.text.doc_types import TRAILING_BRACKETS
+from policybase.text.fold import fold
 
 from .outline import category_mix, outline, structural_count
 from .related import cited_policies, citing_documents, related_documents

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from policybase.catalog.models import STRUCTURAL
-from policybase.search.analyzer import fold
+from policybase.text.fold import fold
 
 NUMERAL = r"[一二三四五六七八九十百零〇两\d]+"
 # 第十条, 第二十三条 — an article; 第十条第二款 is a paragraph of one, not an outline entry.

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 import jieba
 from django.db.models import Count, Q
 
-from ingest.metadata.doc_numbers import DOC_NUMBER
 from policybase.catalog.models import Clause, Document, Region
-from policybase.search.analyzer import fold
 from policybase.search.query import Filters, all_matching_clauses
+from policybase.text.doc_numbers import DOC_NUMBER
+from policybase.text.fold import fold
 
 # 《中华人民共和国数据安全法》; inside one, 〈…〉 quotes another title:
 # 《关于印发〈数据出境安全评估办法〉的通知》

@@ -2,7 +2,7 @@
 added or dropped, and inside a changed clause which characters.
 
 Pure functions over clause texts; the view hands them the two documents'
-clauses in order. Texts are compared folded (policybase.search.analyzer.fold:
+clauses in order. Texts are compared folded (policybase.text.fold.fold:
 simplified, half-width), so a traditional copy of an unchanged clause counts
 as unchanged, and the pieces shown are cut from the original texts: folding
 maps every character to exactly one character, so offsets carry over.
@@ -11,7 +11,7 @@ maps every character to exactly one character, so offsets carry over.
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from policybase.search.analyzer import fold
+from policybase.text.fold import fold
 
 # Two clauses are one clause changed, not one dropped and one added, when this
 # share of their character pairs (Dice on bigrams) is common to both.

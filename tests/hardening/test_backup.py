@@ -57,7 +57,7 @@ print(json.dumps({"data_dir": str(settings.DATA_DIR), "tables": tables, "counts"
 CURATE = """
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from ingest.inbox import scan
+from ingest.tasks import queue_jobs, scheduled_scan
 from ingest.uploads import submit_uploads
 from policybase.catalog.curation import confirm_categories, set_review_state, split_clause
 from policybase.catalog.models import Clause, Document
@@ -70,8 +70,8 @@ confirm_categories(Clause.objects.order_by("pk")[10:20], 13)
 clause = Clause.objects.filter(text__contains="。").order_by("pk").first()
 first, _, rest = clause.text.partition("。")
 split_clause(clause, [first + "。", rest or "（空）"])
-submit_uploads([SimpleUploadedFile("上传 通知.txt", UPLOAD)])
-scan()
+queue_jobs(submit_uploads([SimpleUploadedFile("上传 通知.txt", UPLOAD)]))
+scheduled_scan()
 """
 
 

@@ -31,12 +31,12 @@ from ingest.metadata import (
     status_of,
 )
 from ingest.metadata.dates import effective_date, expiry_date, parse_date
-from ingest.metadata.doc_numbers import find_doc_number, normalize_doc_number
 from ingest.metadata.regions import detect_region
 from ingest.parse import parse_raw
 from ingest.readers.html import html_to_text
 from ingest.readers.text import decode
 from ingest.split import split_documents
+from policybase.text.doc_numbers import find_doc_number, normalize_doc_number
 
 # Bounded so the suite stays fast; no deadline, as the first call of a
 # function may build its caches (region names, OpenCC tables).

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from ingest.inbox import SETTLE_SECONDS, free_path, inbox_lock, scan, waiting_files
 from ingest.jobs import create_job
 from ingest.models import IngestJob
+from ingest.tasks import queue_jobs, scheduled_scan
 from ingest.uploads import rerun_failed
 from policybase.catalog.models import Document
 from policybase.search.query import Filters, search
@@ -104,7 +105,7 @@ def test_a_scan_ingests_each_file_and_moves_it_to_done_or_failed(inbox):
 
 def test_a_failed_file_that_is_run_again_and_works_moves_to_done(inbox):
     write(inbox / "policy.txt", b"")  # an empty file cannot be read
-    scan()
+    scheduled_scan()
     job = IngestJob.objects.get()
     assert job.state == "failed"
     failed = inbox / "failed" / "policy.txt"
@@ -112,6 +113,7 @@ def test_a_failed_file_that_is_run_again_and_works_moves_to_done(inbox):
 
     shutil.copy(seed_path(WEBPAGE), failed)  # the operator puts the right file in its place
     queued, missing = rerun_failed([job])
+    queue_jobs(queued)
     assert queued == [job] and not missing
 
     job.refresh_from_db()
@@ -128,7 +130,7 @@ def test_a_scan_finishes_what_a_crash_left_in_processing(inbox):
     job = create_job(ended)
     IngestJob.objects.filter(pk=job.pk).update(state="failed", message="无法打开 PDF")
 
-    jobs = scan()
+    jobs = scheduled_scan()
 
     assert len(jobs) == 1 and jobs[0].source.endswith(WEBPAGE)
     assert not orphan.exists() and (inbox / "done" / WEBPAGE).exists()

@@ -9,9 +9,9 @@ import signal
 import pytest
 
 from ingest import jobs
-from ingest.inbox import scheduled_scan
 from ingest.jobs import MAX_ATTEMPTS, claim, create_job, requeue_interrupted, run_ingest_job
 from ingest.models import IngestJob
+from ingest.tasks import scheduled_scan
 
 from ..conftest import seed_path
 

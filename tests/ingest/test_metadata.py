@@ -5,9 +5,9 @@ import pytest
 from ingest.drafts import DocumentDraft
 from ingest.metadata import doc_type_of, extract_metadata, published_title, signature, status_of
 from ingest.metadata.dates import effective_date, expiry_date, parse_date
-from ingest.metadata.doc_numbers import find_doc_number, normalize_doc_number
-from ingest.metadata.issuers import canonical_issuers
 from ingest.metadata.regions import detect_region
+from policybase.text.doc_numbers import find_doc_number, normalize_doc_number
+from policybase.text.issuers import canonical_issuers
 
 
 def test_dates_in_every_notation():

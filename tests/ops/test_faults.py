@@ -23,7 +23,7 @@ from django.core.management import call_command
 from ingest.jobs import create_job, run_ingest_job
 from ingest.models import IngestJob
 from ingest.parse import parse_path
-from ingest.uploads import UNSENT_MESSAGE
+from ingest.tasks import UNSENT_MESSAGE
 from policybase.catalog.models import Clause, Document
 from policybase.search.indexing import reconcile_index
 from policybase.search.query import Filters, search
@@ -168,9 +168,10 @@ def test_a_job_whose_index_write_failed_completes_when_run_again(embedded, sampl
     [state, message] = embedded.python("""
 import json
 from ingest.models import IngestJob
+from ingest.tasks import queue_jobs
 from ingest.uploads import rerun_failed
 job = IngestJob.objects.get(state="failed")
-rerun_failed([job])
+queue_jobs(rerun_failed([job])[0])
 job.refresh_from_db()
 print(json.dumps([job.state, job.message]))""")
     assert state == "done" and "未作改动" in message  # stored once, the first time
@@ -187,6 +188,7 @@ def test_the_process_whose_index_write_failed_can_write_again(embedded, sample_c
 import json, subprocess
 from pathlib import Path
 from ingest.jobs import create_job, run_ingest_job
+from ingest.tasks import queue_jobs
 from ingest.uploads import rerun_failed
 from policybase.search.indexing import reconcile_index
 reconcile_index(dry_run=True)  # a process that has used the index before, as a web process has
@@ -196,7 +198,7 @@ try:
 finally:
     subprocess.run({undo!r}, check=True)
 first = job.state
-rerun_failed([job])
+queue_jobs(rerun_failed([job])[0])
 job.refresh_from_db()
 print(json.dumps([first, job.state, job.message]))"""
     first, state, message = embedded.python(code, timeout=300)

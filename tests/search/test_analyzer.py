@@ -1,7 +1,8 @@
 import subprocess
 import sys
 
-from policybase.search.analyzer import analyzed, fold, key_words, units, words
+from policybase.search.analyzer import analyzed, key_words, units, words
+from policybase.text.fold import fold
 
 
 def test_fold_maps_traditional_and_full_width_one_to_one():

@@ -23,8 +23,9 @@ from django.utils import timezone
 
 from policybase.catalog.curation import set_review_state
 from policybase.catalog.models import Clause, Document
-from policybase.search.analyzer import UNIT, fold
+from policybase.search.analyzer import UNIT
 from policybase.search.query import Filters, all_matching_clauses, read_query, search
+from policybase.text.fold import fold
 
 SEEDS = (
     "002_newsletter_dashuju_dongtai_2023_32.txt",

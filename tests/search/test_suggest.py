@@ -3,9 +3,9 @@
 import pytest
 
 from policybase.catalog.models import Issuer, Region
-from policybase.search.analyzer import fold
 from policybase.search.query import BODY_NAMES, Filters, parse_query
 from policybase.search.suggest import find_filter, named_filters
+from policybase.text.fold import fold
 
 WORDS = {
     "上海": ("province", "上海市", ""),

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ingest.models import WebSource
-from ingest.sources.run import run_sources
+from ingest.tasks import check_sources
 
 
 class Command(BaseCommand):
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             WebSource.Status.PARTIAL: self.style.WARNING,
         }
         failed = False
-        for run in run_sources(ids):
+        for run in check_sources(ids):
             failed |= run.status == WebSource.Status.FAILED
             self.stdout.write(styles.get(run.status, self.style.SUCCESS)(run.line()))
         if failed:

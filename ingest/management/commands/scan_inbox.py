@@ -3,8 +3,8 @@ import json
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from ingest.inbox import scheduled_scan
 from ingest.models import IngestJob
+from ingest.tasks import scheduled_scan
 
 
 class Command(BaseCommand):

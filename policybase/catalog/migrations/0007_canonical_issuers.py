@@ -7,7 +7,7 @@ The search index still holds the old names for the documents concerned:
 
 from django.db import migrations
 
-from ingest.metadata.issuers import canonical_issuer
+from policybase.text.issuers import canonical_issuer
 
 
 def merge_issuers(apps, schema_editor):
