@@ -165,27 +165,7 @@ def extract_metadata(
         or find_doc_number([fields.get("doc_number", "")])
     )
     signatories, signed_on = signature(lines)
-    for found in (
-        lambda: legislation.issuers(events),
-        lambda: [order.issuer] if order else [],
-        lambda: signatories,
-        lambda: [
-            n
-            for n in ISSUER_LIST.split(fields.get("issuer", "").strip())
-            if ORGANISATION.match(fold(n))
-        ],
-        lambda: issuers_from_title(raw_title),
-        lambda: interpreters(draft.body),
-        # A newsletter's （来源：北京市人民政府） names the issuer when it is an organisation.
-        lambda: (
-            [draft.filed_under.strip()]
-            if ORGANISATION.match(fold(draft.filed_under.strip()))
-            else []
-        ),
-    ):
-        if draft.issuers:
-            break
-        draft.issuers = found()
+    draft.issuers = issuers_of(draft, events, order, signatories, fields, raw_title)
     draft.issuers = canonical_issuers(draft.issuers)
     draft.publish_date = (
         draft.publish_date
@@ -208,6 +188,32 @@ def extract_metadata(
     draft.issuers = placed_issuers(draft.issuers, draft.region)
     draft.warnings += missing(draft)
     return draft
+
+
+def issuers_of(draft, events, order, signatories, fields, raw_title) -> list[str]:
+    """Who issued the document, from the most telling source that names
+    anyone: what the splitter knew, a law's header note, the order above a
+    regulation, the signature, the page's 发文机关, the title (XX关于…), the
+    body's 由…负责解释, a newsletter's （来源：北京市人民政府）."""
+    page = [
+        n
+        for n in ISSUER_LIST.split(fields.get("issuer", "").strip())
+        if ORGANISATION.match(fold(n))
+    ]
+    source = draft.filed_under.strip()
+    for named in (
+        draft.issuers,
+        legislation.issuers(events),
+        [order.issuer] if order else [],
+        signatories,
+        page,
+        issuers_from_title(raw_title),
+        interpreters(draft.body),
+        [source] if ORGANISATION.match(fold(source)) else [],
+    ):
+        if named:
+            return named
+    return []
 
 
 def interpreters(body: str) -> list[str]:
