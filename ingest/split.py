@@ -133,30 +133,11 @@ def document_from_lines(
         return None
     title_start = title_fragments_above(lines, title_index)
     title = "".join(line.strip() for line in lines[title_start : title_index + 1])
-    body_start = title_index + 1
-    preamble: list[str] = []
-    notice_title = ""
-    first = title_start  # where the document starts: its title, or its notice's
-    starts = [i for i in range(title_start) if is_policy_title(lines[i])]
-    # 关于印发《X》的通知 … then X's own title line: the notice is X's preamble.
-    for notice_index in starts:
-        notice_start = title_fragments_above(lines, notice_index)
-        notice = "".join(line.strip() for line in lines[notice_start : notice_index + 1])
-        published = PUBLISHED.search(notice)
-        if published and _same_title((published[1] or published[2]), title):
-            preamble = lines[notice_index + 1 : title_start]
-            notice_title, first = notice, notice_start
-            break
-    else:
-        # 中华人民共和国国务院令 第535号 《X》已经…通过，现予公布 … then X.
-        order = next((i for i in range(title_start) if ORDER_HEADER.match(lines[i].strip())), None)
-        if order is not None and any(f"《{title}》" in line for line in lines[order:title_start]):
-            preamble = lines[order:title_start]
-            notice_title, first = lines[order].strip(), order
+    preamble, notice_title, first = _publisher(lines, title_start, title)
     # The 文号 a page prints above the notice's title belongs to it.
     numbers = [lines[i] for i in range(max(0, first - 2), first) if is_doc_number_line(lines[i])]
     preamble = numbers + preamble
-    body_start, status = _skip_title_echoes(lines, body_start, title)
+    body_start, status = _skip_title_echoes(lines, title_index + 1, title)
     note = note_lines(lines[body_start:])
     header_note = "\n".join(lines[body_start : body_start + note])
     body_start = _skip_contents(lines, body_start + note)
@@ -170,6 +151,23 @@ def document_from_lines(
         status=status,
         filed_under=filed_under,
     )
+
+
+def _publisher(lines: list[str], title_start: int, title: str) -> tuple[list[str], str, int]:
+    """What above the title published it: a notice (关于印发《X》的通知 … then
+    X's own title), or the State Council's order (中华人民共和国国务院令 第535号
+    《X》已经…通过，现予公布 …). Returns its lines below its title (X's preamble),
+    its title, and where it starts; nothing and the title's start otherwise."""
+    for notice_index in (i for i in range(title_start) if is_policy_title(lines[i])):
+        notice_start = title_fragments_above(lines, notice_index)
+        notice = "".join(line.strip() for line in lines[notice_start : notice_index + 1])
+        published = PUBLISHED.search(notice)
+        if published and _same_title((published[1] or published[2]), title):
+            return lines[notice_index + 1 : title_start], notice, notice_start
+    order = next((i for i in range(title_start) if ORDER_HEADER.match(lines[i].strip())), None)
+    if order is not None and any(f"《{title}》" in line for line in lines[order:title_start]):
+        return lines[order:title_start], lines[order].strip(), order
+    return [], "", title_start
 
 
 def title_line(lines: list[str], hint: str = "") -> int | None:
