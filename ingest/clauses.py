@@ -13,6 +13,7 @@ from policybase.text.doc_numbers import is_doc_number_line
 from policybase.text.fold import fold
 from policybase.text.numbering import CN_NUMBER, LEVELS, marker_of
 
+from .classify.structure import BY_NAME
 from .clean import CELL_SEPARATOR
 from .drafts import ClauseDraft, DocumentDraft
 from .metadata import SIGNED_LINE, signatory_lines
@@ -37,6 +38,9 @@ SENTENCE = re.compile(r"[^。！？；]+[。！？；]*|[。！？；]+")
 MAX_HEADING = 40
 # Unnumbered paragraphs longer than this are split at sentence ends.
 MAX_CLAUSE = 150
+# The last sentence of a text's statement of purpose: 特制定本方案, 制定本办法,
+# 现提出如下意见 (ingest.classify.structure names it "purpose").
+PURPOSE = re.compile(rf"(?:{BY_NAME['purpose'].regex.pattern})[^。；]{{0,6}}$")
 # 各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
 ADDRESSEES = re.compile(r"^各.{2,300}[:：]$")
 # The same run into the first sentence, as converted pages print it:
@@ -106,7 +110,12 @@ def lead_phrase(line: str) -> str:
 
 
 def split_sentences(text: str, limit: int = MAX_CLAUSE) -> list[str]:
-    """Chunks of whole sentences, each at most ``limit`` characters where possible."""
+    """Chunks of whole sentences, each at most ``limit`` characters where
+    possible. A paragraph that ends by saying why the text was made (…，是…
+    的必然要求。为…，特制定本方案。) stays whole: its background and its purpose
+    are one statement, of no instrument (category 14)."""
+    if PURPOSE.search(text.rstrip("。；：: ")):
+        return [text]
     chunks, current = [], ""
     for sentence in SENTENCE.findall(text):
         if current and len(current) + len(sentence) > limit:
