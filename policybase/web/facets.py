@@ -139,10 +139,10 @@ FILTER_LABELS = {
 }
 
 
-def active_filters(params: QueryDict) -> list[Option]:
-    """The filters in force, each with the link that removes it."""
+def filters_in_force(params: QueryDict) -> list[tuple[str, str, str]]:
+    """(parameter, its name, its value as the page shows it) of every filter set."""
     names = dict(Category.objects.values_list("id", "name"))
-    chips = []
+    found = []
     for key, label in FILTER_LABELS.items():
         value = params.get(key)
         if not value:
@@ -154,9 +154,16 @@ def active_filters(params: QueryDict) -> list[Option]:
             shown = Region.Level(value).label
         elif key == "standing" and value in Standing.values:
             shown = Standing(value).label
-        chip = _option(params, f"{label}：{shown}", 0, {key: value}, REGION_BELOW.get(key, ()))
-        chips.append(chip)
-    return chips
+        found.append((key, label, shown))
+    return found
+
+
+def active_filters(params: QueryDict) -> list[Option]:
+    """The filters in force, each with the link that removes it."""
+    return [
+        _option(params, f"{label}：{shown}", 0, {key: params[key]}, REGION_BELOW.get(key, ()))
+        for key, label, shown in filters_in_force(params)
+    ]
 
 
 def suggestion_links(params: QueryDict, suggestions) -> list[tuple[object, str]]:

@@ -116,10 +116,15 @@ CSV_COLUMNS = [
     "second_category_name",
     "doubtful",
     "shown_categories",
+    # Added for issue 27, at the end as well: the issuers (、-joined) and the
+    # clause's address on the site.
+    "issuer",
+    "url",
 ]
 
 
-def clause_csv_row(clause: Clause) -> list:
+def clause_csv_row(clause: Clause, site: str) -> list:
+    """The scripts' CSV row; ``site`` is the address the clause's URL starts with."""
     document = clause.document
     second = clause.second_category_id
     region = document.region_ref()
@@ -148,4 +153,6 @@ def clause_csv_row(clause: Clause) -> list:
         "" if second is None else category_names().get(second, ""),
         "是" if second is not None else "",
         clause.shown_category_name,
+        "、".join(document.issuer_names),
+        site + clause.get_absolute_url(),
     ]

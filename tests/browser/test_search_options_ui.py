@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from policybase.web.records import CSV_COLUMNS
+from policybase.web.exports import TABLE_HEADER
 
 from .pages import follow, params, query, search, shown_count
 
@@ -84,9 +84,9 @@ def test_excel_export_downloads_every_hit(page):
     # The download's file has no extension, and openpyxl goes by the name's.
     sheet = load_workbook(io.BytesIO(download.value.path().read_bytes()), read_only=True).active
     header, *rows = sheet.iter_rows(values_only=True)
-    assert list(header) == CSV_COLUMNS
+    assert list(header) == TABLE_HEADER
     assert len(rows) == count > 0
-    assert {row[CSV_COLUMNS.index("province")] for row in rows} == {"北京市"}
+    assert {row[TABLE_HEADER.index("省份")] for row in rows} == {"北京市"}
 
 
 def test_feed_of_a_search_lists_its_clauses_and_links_to_them(page):
