@@ -29,8 +29,13 @@ def document_record(document: Document, with_clauses: bool = True) -> dict:
         # In force today (in_force / not_yet / lapsed), from the dates and validity.
         "standing": document.standing,
         "warnings": document.warnings,
-        "previous_version": document.previous_version_id,
-        "later_versions": [d.pk for d in document.later_versions.all()],
+        # Withdrawn versions are not the public's to follow.
+        "previous_version": (
+            document.previous_version_id
+            if document.previous_version and document.previous_version.is_visible
+            else None
+        ),
+        "later_versions": [d.pk for d in document.later_versions.visible()],
     }
     if with_clauses:
         record["clauses"] = [
