@@ -63,9 +63,15 @@ def search_page(request):
     suggestions = suggest_filters(
         form.cleaned_data["q"], results.query, form.filters(), form.scope_name
     )
+    # 按文件: the facets count the documents they would list.
+    counts = (
+        facets.document_facets(results.query, form.filters(), form.scope_name, results.facets)
+        if form.by_document
+        else results.facets
+    )
     context.update(
         results=results,
-        facet_groups=facets.facet_groups(request.GET, results.facets),
+        facet_groups=facets.facet_groups(request.GET, counts),
         active_filters=facets.active_filters(request.GET),
         suggestions=facets.suggestion_links(request.GET, suggestions),
         page_links=page_window(results.page, results.num_pages),
