@@ -38,6 +38,9 @@ class FacetGroup:
 def _option(params: QueryDict, label, count, wanted: dict, clears=()) -> Option:
     params = params.copy()
     params.pop("page", None)
+    # A form submitted without JavaScript sends its empty fields: links leave them out.
+    for key in [key for key, values in params.lists() if not any(values)]:
+        del params[key]
     active = all(params.get(key) == value for key, value in wanted.items())
     for key in (*wanted, *clears):
         params.pop(key, None)

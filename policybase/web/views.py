@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from policybase.catalog.models import Category, Clause, Document
@@ -76,7 +78,9 @@ def search_page(request):
         suggestions=facets.suggestion_links(request.GET, suggestions),
         page_links=page_window(results.page, results.num_pages),
     )
-    return render(request, "web/search.html", context)
+    # A page past the end is no page: 404, with the way to the last one.
+    status = 404 if results.page > results.num_pages else 200
+    return render(request, "web/search.html", context, status=status)
 
 
 def _site(request) -> str:
@@ -308,6 +312,16 @@ def api_search(request):
         return search_export(request, form)
     # The API always lists clauses (DESIGN §4.2); grouping by document is the page's view.
     page = search(query, filters, form.page_number, scope, sort)
+    if page.page > page.num_pages:
+        return JsonResponse(
+            {
+                "error": f"没有第 {page.page} 页：共 {page.num_pages} 页",
+                "count": page.count,
+                "num_pages": page.num_pages,
+            },
+            status=404,
+            json_dumps_params={"ensure_ascii": False},
+        )
     return JsonResponse(
         {
             "count": page.count,
@@ -327,3 +341,13 @@ def api_document(request, pk):
     if document is None:
         return JsonResponse({"error": f"没有编号为 {pk} 的文件"}, status=404)
     return JsonResponse(document_record(document), json_dumps_params={"ensure_ascii": False})
+
+
+FAVICON = settings.BASE_DIR / "static" / "favicon" / "favicon.ico"
+
+
+@require_GET
+@cache_control(max_age=7 * 24 * 3600, public=True)
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page links."""
+    return FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
