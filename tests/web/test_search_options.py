@@ -148,7 +148,9 @@ def test_xlsx_export_has_every_hit(corpus, client):
     ids = exported_ids(client, q="数据")
     response = client.get("/api/search", {"q": "数据", "format": "xlsx"})
     assert response.status_code == 200
-    assert response["Content-Disposition"].endswith('.xlsx"')
+    # A Chinese name, as filename*: 政策检索-数据-20261208.xlsx
+    assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''")
+    assert response["Content-Disposition"].endswith(".xlsx")
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(workbook.active.iter_rows(values_only=True))
     assert list(rows[0]) == TABLE_HEADER
