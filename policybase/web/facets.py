@@ -174,27 +174,36 @@ def _documents_of(found) -> list[int]:
 def document_values(ids: list[int]) -> dict[str, dict[str, int]]:
     """For each facet of a document's metadata, how many of ``ids`` hold each
     value, as the index gives them to every clause of a document
-    (policybase.search.search_indexes.ClauseIndex)."""
+    (policybase.search.search_indexes.ClauseIndex). Plain rows, no model
+    instances: a broad search matches thousands of documents."""
     counts = {name: Counter() for name in DOCUMENT_FACETS}
-    documents = Document.objects.select_related("region__parent__parent").prefetch_related(
-        "issuers"
-    )
+    places: dict[int, dict[str, list]] = {}  # region id -> its level and names
+    issuers = Document.issuers.through.objects
     for start in range(0, len(ids), DOCUMENT_BATCH):
-        for document in documents.filter(pk__in=ids[start : start + DOCUMENT_BATCH]):
-            region = document.region_ref()
-            date = document.publish_date
-            values = {
-                "level": [document.region.level] if document.region else [],
-                "province": [region["province"]],
-                "city": [region["city"]],
-                "district": [region["district"]],
-                "doc_type": [document.doc_type],
-                "year": [date and date.year],
-                "status": document.status,
-                "issuer": document.issuer_names,
+        batch = ids[start : start + DOCUMENT_BATCH]
+        rows = list(
+            Document.objects.filter(pk__in=batch).values_list(
+                "region", "doc_type", "publish_date", "status"
+            )
+        )
+        missing = {row[0] for row in rows if row[0] is not None} - places.keys()
+        for pk, region in Region.objects.select_related("parent__parent").in_bulk(missing).items():
+            ref = region.as_ref()
+            places[pk] = {
+                "level": [region.level],
+                **{k: [ref[k]] for k in ("province", "city", "district")},
             }
+        for region, doc_type, date, status in rows:
+            values = {"doc_type": [doc_type], "year": [date and date.year], "status": status}
+            values.update(places.get(region, {}))
             for name, held in values.items():
                 counts[name].update({str(value) for value in held if value not in (None, "")})
+        named = issuers.filter(document__in=batch).values_list("document", "issuer__name")
+        by_document: dict[int, set] = {}
+        for document, name in named:
+            by_document.setdefault(document, set()).add(name)
+        for names in by_document.values():
+            counts["issuer"].update(names)
     return {name: dict(counter) for name, counter in counts.items()}
 
 
