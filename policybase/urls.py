@@ -22,4 +22,5 @@ urlpatterns = [
     path("api/documents/<int:pk>", views.api_document, name="api-document"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -53,4 +53,11 @@ def document_context(document: Document) -> dict:
         "cited_by": citing_documents(document),
         "related": related_documents(document),
         "copies": other_copies(document),
+        # A withdrawn version is no version an analyst can open.
+        "later_versions": list(document.later_versions.visible()),
+        "previous_version": visible_or_none(document.previous_version),
     }
+
+
+def visible_or_none(document: Document | None) -> Document | None:
+    return document if document is not None and document.is_visible else None

@@ -28,9 +28,18 @@ class SearchFeed(Feed):
         return "符合检索条件的最新入库条款"
 
     def link(self, form):
+        return f"{reverse('search')}?{self._query(form)}"
+
+    def feed_url(self, form):
+        # rel=self: this feed, query and filters included (Django's default is the bare path).
+        return f"{reverse('search-feed')}?{self._query(form)}"
+
+    @staticmethod
+    def _query(form) -> str:
         params = form.data.copy()
-        params.pop("page", None)
-        return f"{reverse('search')}?{params.urlencode()}"
+        for name in ("page", "format"):
+            params.pop(name, None)
+        return params.urlencode()
 
     def items(self, form):
         # One page of results: the latest ingested clauses that match.

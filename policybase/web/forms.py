@@ -18,6 +18,11 @@ SORT_LABELS = {
 }
 
 
+# Other spellings of a value that a hand-typed or remembered URL uses:
+# ?group=documents lists by document as ?group=document does.
+SYNONYMS = {"group": {"documents": "document", "clauses": "clause"}}
+
+
 def _date(label):
     return forms.DateField(
         label=label,
@@ -68,6 +73,15 @@ class SearchForm(forms.Form):
     format = forms.ChoiceField(
         label="格式", required=False, choices=[("json", "JSON"), ("csv", "CSV"), ("xlsx", "Excel")]
     )
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            # The form's data, not only its cleaned value: the page's select shows the choice.
+            data = data.copy()
+            for name, spelled in SYNONYMS.items():
+                if data.get(name) in spelled:
+                    data[name] = spelled[data[name]]
+        super().__init__(data, *args, **kwargs)
 
     def clean_q(self) -> str:
         return CONTROL.sub(" ", self.cleaned_data["q"]).strip()

@@ -29,8 +29,13 @@ def document_record(document: Document, with_clauses: bool = True) -> dict:
         # In force today (in_force / not_yet / lapsed), from the dates and validity.
         "standing": document.standing,
         "warnings": document.warnings,
-        "previous_version": document.previous_version_id,
-        "later_versions": [d.pk for d in document.later_versions.all()],
+        # Withdrawn versions are not the public's to follow.
+        "previous_version": (
+            document.previous_version_id
+            if document.previous_version and document.previous_version.is_visible
+            else None
+        ),
+        "later_versions": [d.pk for d in document.later_versions.visible()],
     }
     if with_clauses:
         record["clauses"] = [
@@ -116,10 +121,15 @@ CSV_COLUMNS = [
     "second_category_name",
     "doubtful",
     "shown_categories",
+    # Added for issue 27, at the end as well: the issuers (、-joined) and the
+    # clause's address on the site.
+    "issuer",
+    "url",
 ]
 
 
-def clause_csv_row(clause: Clause) -> list:
+def clause_csv_row(clause: Clause, site: str) -> list:
+    """The scripts' CSV row; ``site`` is the address the clause's URL starts with."""
     document = clause.document
     second = clause.second_category_id
     region = document.region_ref()
@@ -148,4 +158,6 @@ def clause_csv_row(clause: Clause) -> list:
         "" if second is None else category_names().get(second, ""),
         "是" if second is not None else "",
         clause.shown_category_name,
+        "、".join(document.issuer_names),
+        site + clause.get_absolute_url(),
     ]

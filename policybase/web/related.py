@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import jieba
 from django.db.models import Count, Q
 
-from policybase.catalog.models import Clause, Document, Region
+from policybase.catalog.models import STRUCTURAL, Clause, Document, Region
 from policybase.search.query import Filters, all_matching_clauses
 from policybase.text.doc_numbers import DOC_NUMBER
 from policybase.text.fold import fold
@@ -54,6 +54,7 @@ _GENERIC_TITLE_WORDS = """
     管理工作 工作指南 试行 暂行 草案 征求 意见稿 征求意见 征求意见稿 公开 送审稿 修订 政策
     解读 进一步 加快 推进 推动 促进 加强 支持 深化 全面 建设 发展 开展 有关 相关 专项 行动
     全省 全市 本市 我市 本省 全区 自治区 全国 国家 中国 地区 年度 年版 指导 人民政府 人民 政府 办公厅
+    管理 领域
 """
 GENERIC_TITLE_WORDS = frozenset(_GENERIC_TITLE_WORDS.split())
 # Region names are also written without their level: 浙江省 → 浙江, 浦东新区 → 浦东.
@@ -348,62 +349,76 @@ class Related:
     shared_words: list[str]
 
 
-# Title similarity ranks; the category mix then reorders the best of them.
+# Title similarity ranks; the instrument mix then reorders the best of them.
 MIX_POOL = 3
-# Below this, titles share a common word or two (数据, 管理) and no topic.
+# Below this, titles share a common word or two (数据, 资源) and no topic.
 MIN_TITLE_SCORE = 0.2
 MIX_WEIGHT = 0.3
+# A part of a longer word (资源 of 自然资源) says less about the topic than a
+# word of its own: 自然资源 and 数据资源 are different subjects.
+PART_WEIGHT = 0.35
+
+
+def title_weights(title: str, places: frozenset[str]) -> dict[str, float]:
+    """The topic words of a title, each 1, or PART_WEIGHT for a part of a
+    longer one; places (and their parts) left out."""
+    weights: dict[str, float] = {}
+    for word, *parts in title_keywords(title):
+        if is_place_word(word, places):
+            continue
+        weights[word] = 1.0
+        for part in parts:
+            weights[part] = max(weights.get(part, 0.0), PART_WEIGHT)
+    return weights
 
 
 def related_documents(document: Document, limit: int = 8) -> list[Related]:
-    """Documents of the same doc_type (when the document has one) from other
-    regions whose titles share its distinctive words.
+    """Documents on the same subject as ``document``, of its doc_type (when it
+    has one), from other places: another region or, for a national text,
+    another issuing body (ministries act for their sectors as provinces for
+    their territories, so 自然资源部's and 财政部's 数据安全管理办法 are related).
 
-    Titles are compared by TF-IDF cosine over their keywords, with document
-    frequencies counted among the candidates, so 数据 weighs little in a base
-    of data policies and 授权运营 a lot. The best ``MIX_POOL * limit`` are then
-    re-ranked with the similarity of their category mix where both have clauses.
+    What a document is about is its title's topic words, weighed by how rare
+    they are among all the titles of the base (数据 weighs little in a base
+    of data policies, 数据安全 a lot) and by whether a word is whole or a
+    part of a longer one, compared by cosine; then, among the best
+    ``MIX_POOL * limit``, the mix of policy instruments its clauses use
+    (structural clauses left out), where both have clauses.
     """
     places = region_words(Region.objects.values_list("name", flat=True))
+    own = title_weights(document.title, places)
+    if not own:
+        return []
+    # Document frequencies over the whole base, one title per policy.
+    titles = {
+        normalize_title(title): title
+        for title in Document.objects.visible().values_list("title", flat=True)
+    }
+    frequency = Counter(word for title in titles.values() for word in title_weights(title, places))
+    total = len(titles) + 1
 
-    def keywords(title):
+    def vector(weights: dict[str, float]) -> dict[str, float]:
         return {
-            word
-            for group in title_keywords(title)
-            if not is_place_word(group[0], places)
-            for word in group
+            w: weight * (math.log((1 + total) / (1 + frequency[w])) + 1)
+            for w, weight in weights.items()
         }
 
-    own_words = keywords(document.title)
-    if not own_words:
-        return []
-    candidates = Document.objects.visible().exclude(pk=document.pk)
-    if document.doc_type:
-        candidates = candidates.filter(doc_type=document.doc_type)
-    if document.region_id is None:
-        candidates = candidates.exclude(region=None)
-    else:
-        candidates = candidates.exclude(region_id=document.region_id)
     # One document per policy: a compilation lists some twice (its table of
     # contents and its body); the one with full text is kept.
-    words_of, seen = {}, {normalize_title(document.title)}
-    for pk, title in candidates.order_by("-has_full_text", "pk").values_list("pk", "title"):
+    weights_of, seen = {}, {normalize_title(document.title)}
+    for pk, title in (
+        _other_places(document).order_by("-has_full_text", "pk").values_list("pk", "title")
+    ):
         if (key := normalize_title(title)) not in seen:
             seen.add(key)
-            words_of[pk] = keywords(title)
-    frequency = Counter(itertools.chain(own_words, *words_of.values()))
-    total = len(words_of) + 1
-
-    def vector(words):
-        return {w: math.log((1 + total) / (1 + frequency[w])) + 1 for w in words}
-
-    own_vector = vector(own_words)
-    scored = [(cosine(own_vector, vector(words)), pk) for pk, words in words_of.items()]
+            weights_of[pk] = title_weights(title, places)
+    own_vector = vector(own)
+    scored = [(cosine(own_vector, vector(weights)), pk) for pk, weights in weights_of.items()]
     best = sorted((item for item in scored if item[0] >= MIN_TITLE_SCORE), reverse=True)
     best = best[: MIX_POOL * limit]
     if not best:
         return []
-    mixes = _category_mixes([document.pk, *(pk for _, pk in best)])
+    mixes = _instrument_mixes([document.pk, *(pk for _, pk in best)])
     own_mix = mixes.get(document.pk)
     ranked = []
     for score, pk in best:
@@ -419,9 +434,23 @@ def related_documents(document: Document, limit: int = 8) -> list[Related]:
         [pk for _, pk in chosen]
     )
     return [
-        Related(found[pk], round(score, 3), _shown_words(own_words & words_of[pk], own_vector))
+        Related(found[pk], round(score, 3), _shown_words(own.keys() & weights_of[pk], own_vector))
         for score, pk in chosen
     ]
+
+
+def _other_places(document: Document):
+    """The visible documents of ``document``'s doc_type from another place:
+    another region, or, both national, no issuing body in common."""
+    candidates = Document.objects.visible().exclude(pk=document.pk)
+    if document.doc_type:
+        candidates = candidates.filter(doc_type=document.doc_type)
+    if document.region_id is None:
+        return candidates.exclude(region=None)
+    if document.region.level != Region.Level.NATIONAL:
+        return candidates.exclude(region_id=document.region_id)
+    same_body = Document.objects.filter(issuers__in=document.issuers.all()).values("pk")
+    return candidates.exclude(region_id=document.region_id, pk__in=same_body)
 
 
 def _shown_words(shared: set[str], weights: dict[str, float]) -> list[str]:
@@ -430,11 +459,13 @@ def _shown_words(shared: set[str], weights: dict[str, float]) -> list[str]:
     return sorted(whole, key=lambda w: (-weights[w], w))
 
 
-def _category_mixes(pks: list[int]) -> dict[int, dict[int, int]]:
-    """Clause counts per category of each document, in one query."""
+def _instrument_mixes(pks: list[int]) -> dict[int, dict[int, int]]:
+    """Clause counts per policy instrument of each document, in one query;
+    structural clauses (非政策工具, DESIGN §2) use none and are left out."""
     mixes: dict[int, dict[int, int]] = defaultdict(dict)
     rows = (
         Clause.objects.filter(document__in=pks, category__isnull=False)
+        .exclude(category=STRUCTURAL)
         .values_list("document", "category")
         .annotate(n=Count("id"))
     )

@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from policybase.catalog.models import Category, Clause, Document
@@ -12,8 +15,8 @@ from policybase.search.suggest import suggest_filters
 from . import excerpts, facets, instruments, versions
 from .document import document_context
 from .document_docx import document_docx
-from .exports import EXPORTS
-from .forms import SearchForm
+from .exports import TABLE_FORMATS, csv_response, export_name, table_response
+from .forms import SORT_LABELS, SearchForm
 from .outline import category_mix, outline
 from .records import clause_record, document_record
 from .version_table import comparison_docx
@@ -49,6 +52,8 @@ def search_page(request):
     context = {"form": form, "form_fields": SEARCH_BOX_FIELDS}
     if not form.is_valid():
         return render(request, "web/search.html", context, status=400)
+    if form.cleaned_data["format"] in TABLE_FORMATS:
+        return search_export(request, form)
     results = search(
         form.cleaned_data["q"],
         form.filters(),
@@ -60,14 +65,47 @@ def search_page(request):
     suggestions = suggest_filters(
         form.cleaned_data["q"], results.query, form.filters(), form.scope_name
     )
+    # 按文件: the facets count the documents they would list.
+    counts = (
+        facets.document_facets(results.query, form.filters(), form.scope_name, results.facets)
+        if form.by_document
+        else results.facets
+    )
     context.update(
         results=results,
-        facet_groups=facets.facet_groups(request.GET, results.facets),
+        facet_groups=facets.facet_groups(request.GET, counts),
         active_filters=facets.active_filters(request.GET),
         suggestions=facets.suggestion_links(request.GET, suggestions),
         page_links=page_window(results.page, results.num_pages),
     )
-    return render(request, "web/search.html", context)
+    # A page past the end is no page: 404, with the way to the last one.
+    status = 404 if results.page > results.num_pages else 200
+    return render(request, "web/search.html", context, status=status)
+
+
+def _site(request) -> str:
+    """The site's address, which links in exported files start with."""
+    return request.build_absolute_uri("/").removesuffix("/")
+
+
+def search_export(request, form: SearchForm):
+    """Every clause of a search as the analyst's CSV or Excel file, the
+    workbook's second sheet naming the search."""
+    data = form.cleaned_data
+    params = request.GET.copy()
+    for name in ("format", "page"):
+        params.pop(name, None)
+    page = reverse("search") + (f"?{params.urlencode()}" if params else "")
+    about = [
+        ("检索词", data["q"] or "（无：按筛选条件浏览）"),
+        ("检索范围", "仅标题" if form.scope_name == "title" else "全文"),
+        ("排序", SORT_LABELS[form.sort_name]),
+        *((label, shown) for _, label, shown in facets.filters_in_force(request.GET)),
+        ("检索页面", request.build_absolute_uri(page)),
+    ]
+    clauses = all_matching_clauses(data["q"], form.filters(), form.scope_name, form.sort_name)
+    name = export_name("政策检索", data["q"])
+    return table_response(data["format"], clauses, _site(request), name, about)
 
 
 def page_window(page: int, num_pages: int, around: int = 2) -> list[int | None]:
@@ -182,8 +220,11 @@ def excerpts_page(request):
         page_url = request.build_absolute_uri(f"{request.path}?ids={excerpts.ids_param(ids)}")
         content = excerpts.excerpts_docx(groups, page_url, timezone.localdate())
         return _docx_attachment(content, f"政策条文摘编-{timezone.localdate():%Y%m%d}.docx")
-    if export := EXPORTS.get(kind):
-        return export(clause for group in groups for clause in group.clauses)
+    if kind in TABLE_FORMATS:
+        page_url = request.build_absolute_uri(f"{request.path}?ids={excerpts.ids_param(ids)}")
+        about = [("摘编", f"选取的条款，出自 {len(groups)} 份文件"), ("摘编页面", page_url)]
+        clauses = (clause for group in groups for clause in group.clauses)
+        return table_response(kind, clauses, _site(request), export_name("政策条文摘编"), about)
     found = sum(len(group.items) for group in groups)
     documents = [group.document.pk for group in groups]
     context.update(
@@ -265,10 +306,22 @@ def api_search(request):
         form.scope_name,
         form.sort_name,
     )
-    if export := EXPORTS.get(form.cleaned_data["format"]):
-        return export(all_matching_clauses(query, filters, scope, sort))
+    if form.cleaned_data["format"] == "csv":  # for scripts: DESIGN §4.2's header
+        return csv_response(all_matching_clauses(query, filters, scope, sort), _site(request))
+    if form.cleaned_data["format"] == "xlsx":  # Excel is read by people
+        return search_export(request, form)
     # The API always lists clauses (DESIGN §4.2); grouping by document is the page's view.
     page = search(query, filters, form.page_number, scope, sort)
+    if page.page > page.num_pages:
+        return JsonResponse(
+            {
+                "error": f"没有第 {page.page} 页：共 {page.num_pages} 页",
+                "count": page.count,
+                "num_pages": page.num_pages,
+            },
+            status=404,
+            json_dumps_params={"ensure_ascii": False},
+        )
     return JsonResponse(
         {
             "count": page.count,
@@ -288,3 +341,13 @@ def api_document(request, pk):
     if document is None:
         return JsonResponse({"error": f"没有编号为 {pk} 的文件"}, status=404)
     return JsonResponse(document_record(document), json_dumps_params={"ensure_ascii": False})
+
+
+FAVICON = settings.BASE_DIR / "static" / "favicon" / "favicon.ico"
+
+
+@require_GET
+@cache_control(max_age=7 * 24 * 3600, public=True)
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page links."""
+    return FileResponse(FAVICON.open("rb"), content_type="image/x-icon")

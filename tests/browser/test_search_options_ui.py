@@ -4,13 +4,13 @@ results by document, the region tree, the Excel export and the Atom feed."""
 import io
 import re
 import xml.etree.ElementTree as ET
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from policybase.web.records import CSV_COLUMNS
+from policybase.web.exports import TABLE_HEADER
 
 from .pages import follow, params, query, search, shown_count
 
@@ -84,9 +84,9 @@ def test_excel_export_downloads_every_hit(page):
     # The download's file has no extension, and openpyxl goes by the name's.
     sheet = load_workbook(io.BytesIO(download.value.path().read_bytes()), read_only=True).active
     header, *rows = sheet.iter_rows(values_only=True)
-    assert list(header) == CSV_COLUMNS
+    assert list(header) == TABLE_HEADER
     assert len(rows) == count > 0
-    assert {row[CSV_COLUMNS.index("province")] for row in rows} == {"北京市"}
+    assert {row[TABLE_HEADER.index("省份")] for row in rows} == {"北京市"}
 
 
 def test_feed_of_a_search_lists_its_clauses_and_links_to_them(page):
@@ -104,3 +104,37 @@ def test_feed_of_a_search_lists_its_clauses_and_links_to_them(page):
     clause_url = entries[0].find(f"{ATOM}link").get("href")
     page.goto(clause_url)
     expect(page.locator(":target")).to_have_attribute("id", urlsplit(clause_url).fragment)
+
+
+def test_the_form_asks_only_for_what_was_set(page):
+    page.goto("/")
+    page.get_by_label("排序").select_option(label="发布日期（新→旧）")
+    page.get_by_label("显示").select_option(label="按文件")
+    search(page, "数据安全")
+    assert params(page) == {"q": ["数据安全"], "sort": ["newest"], "group": ["document"]}
+    # Back to the defaults: they leave the URL.
+    page.get_by_label("排序").select_option(label="相关度")
+    page.get_by_label("显示").select_option(label="按条款")
+    page.get_by_role("button", name="检索").click()
+    page.wait_for_url(lambda url: "sort" not in query(url))
+    assert params(page) == {"q": ["数据安全"], "group": ["clause"]}
+    # A filter set by a link rides along; empty fields and defaults do not.
+    page.goto("/?q=数据安全&province=北京市&date_from=&sort=relevance")
+    page.get_by_role("button", name="检索").click()
+    page.wait_for_url(lambda url: "date_from" not in url)
+    assert unquote(urlsplit(page.url).query) == "q=数据安全&province=北京市"
+
+
+def test_the_form_works_without_javascript(browser, live_url):
+    context = browser.new_context(base_url=live_url, locale="zh-CN", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        page.get_by_label("排序").select_option(label="发布日期（新→旧）")
+        search(page, "数据安全")
+        # Every field comes along, the empty ones too, and the page answers as usual.
+        sent = urlsplit(page.url).query
+        assert "date_from=&" in sent and "sort=newest" in sent
+        assert shown_count(page) > 0
+    finally:
+        context.close()

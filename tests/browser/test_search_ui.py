@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from policybase.web.records import CSV_COLUMNS
+from policybase.web.exports import TABLE_HEADER
 
 from .pages import follow, params, query, search, shown_count
 
@@ -148,7 +148,7 @@ def test_csv_export_downloads_every_hit(page):
     assert download.value.suggested_filename.endswith(".csv")
     with open(download.value.path(), encoding="utf-8-sig", newline="") as file:
         header, *rows = csv.reader(file)
-    assert header == CSV_COLUMNS
+    assert header == TABLE_HEADER
     assert len(rows) == count > len(on_page) > 0
     assert on_page <= {row[0] for row in rows}
 

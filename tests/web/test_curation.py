@@ -57,12 +57,45 @@ def test_withdrawn_documents_leave_the_public_site_and_the_index(corpus, client,
     assert api(client, q=word)["count"] == before
 
 
-def test_unreviewed_documents_are_marked_on_the_public_site(corpus, client):
+def review_row(html: str) -> str:
+    return re.search(r"<tr><th>审核</th><td[^>]*>([^<]*)</td></tr>", html).group(1)
+
+
+def test_review_state_is_said_on_the_document_page_not_on_every_hit(corpus, client):
     document = document_with_clauses()
     assert document.review_state == Document.ReviewState.INGESTED
-    assert "待审核" in client.get(document.get_absolute_url()).content.decode()
+    # Unreviewed is the normal state after an ingest: said in the metadata, plainly.
+    page = client.get(document.get_absolute_url()).content.decode()
+    assert review_row(page) == "系统自动入库，尚未经审核员核对"
+    assert "notice pending" not in page
+    # Search hits, listed by clause or by document, carry no review badge.
+    word = document.clauses.first().text[:6]
+    for group in ("clause", "document"):
+        hits = client.get("/", {"q": word, "group": group}).content.decode()
+        assert document.title in hits
+        assert "待审核" not in hits and "chip pending" not in hits
     curation.set_review_state([document], Document.ReviewState.PUBLISHED)
-    assert "待审核" not in client.get(document.get_absolute_url()).content.decode()
+    page = client.get(document.get_absolute_url()).content.decode()
+    assert review_row(page) == "已发布"
+
+
+def test_a_withdrawn_version_is_not_named_on_its_successor_s_page(corpus, client):
+    old, new = Document.objects.filter(clauses__isnull=False).order_by("pk").distinct()[:2]
+    new.previous_version = old
+    new.save()
+    page = client.get(new.get_absolute_url()).content.decode()
+    assert f'上一版本：<a href="{old.get_absolute_url()}">' in page
+    assert client.get(f"/api/documents/{old.pk}").json()["later_versions"] == [new.pk]
+    curation.set_review_state([old], Document.ReviewState.WITHDRAWN)
+    page = client.get(new.get_absolute_url()).content.decode()
+    assert "上一版本" not in page and old.get_absolute_url() not in page
+    assert client.get(f"/api/documents/{new.pk}").json()["previous_version"] is None
+    # And the other way round: a withdrawn successor is not announced.
+    curation.set_review_state([old], Document.ReviewState.PUBLISHED)
+    curation.set_review_state([new], Document.ReviewState.WITHDRAWN)
+    page = client.get(old.get_absolute_url()).content.decode()
+    assert "本文件已有新版本" not in page
+    assert client.get(f"/api/documents/{old.pk}").json()["later_versions"] == []
 
 
 def test_bulk_category_is_the_curators_and_reaches_the_facets(corpus, client, curator_client):

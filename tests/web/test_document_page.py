@@ -13,8 +13,9 @@ from django.db import connection
 from django.test import override_settings
 from docx import Document as WordDocument
 
-from policybase.catalog.models import Clause, Document
+from policybase.catalog.models import STRUCTURAL, Clause, Document
 from policybase.search.indexing import clear_index
+from policybase.web.related import _instrument_mixes, related_documents
 from tests.conftest import seed_path
 
 COMPILATION = "003_compilation_data_asset_policies_2024.txt"
@@ -214,6 +215,41 @@ def test_related_documents_are_of_the_same_type_from_other_regions(client):
         if same_region:
             sibling = Document.objects.get(title__startswith=same_region)
             assert (sibling.region_id, sibling.doc_type) == (document.region_id, document.doc_type)
+
+
+def natural_resources_rules():
+    return Document.objects.get(title="自然资源领域数据安全管理办法", has_full_text=True)
+
+
+def test_related_documents_rank_by_subject_not_by_common_words(client):
+    document = natural_resources_rules()
+    html = section(page(client, document), "related")
+    related = [other.title for other in linked_documents(html)]
+    # Another ministry's 数据安全管理办法, national too: for a national text another
+    # body is another place.
+    assert related[0] == "会计师事务所数据安全管理暂行办法"
+    assert "共同词：数据安全" in html
+    # Not a title that shares only 数据, a 资源 (of 自然资源) and 管理 with it.
+    assert "安徽省数据资源登记管理办法(试行)(征求意见稿)" not in related
+    assert "其他部门和地区的同类办法" in html
+
+
+def test_national_documents_relate_across_bodies_not_within_one(client):
+    document = natural_resources_rules()
+    other = Document.objects.get(title="会计师事务所数据安全管理暂行办法")
+    assert other in [related.document for related in related_documents(document)]
+    # Had the same ministry issued both, the other would be its own, not another place's.
+    other.issuers.set(document.issuers.all())
+    assert other not in [related.document for related in related_documents(document)]
+
+
+def test_instrument_mixes_leave_structural_clauses_out(client):
+    document = natural_resources_rules()
+    clauses = document.clauses.exclude(category=None)
+    assert clauses.filter(category=STRUCTURAL).exists()
+    mix = _instrument_mixes([document.pk])[document.pk]
+    assert STRUCTURAL not in mix
+    assert sum(mix.values()) == clauses.exclude(category=STRUCTURAL).count()
 
 
 def test_a_table_of_contents_entry_renders_without_outline(client):

@@ -10,7 +10,7 @@ from docx import Document as WordDocument
 
 from policybase.catalog.models import Clause, Document
 from policybase.web.excerpts import MAX_EXCERPTS, by_document, parse_ids
-from policybase.web.records import CSV_COLUMNS
+from policybase.web.exports import TABLE_HEADER
 
 
 def test_ids_keep_the_order_taken_and_drop_repeats_and_blanks():
@@ -120,10 +120,11 @@ def test_csv_export_has_the_search_export_s_columns_in_the_page_s_order(client, 
     response = client.get(
         "/excerpts/", {"ids": f"{late.pk},{other.pk},{early.pk}", "format": "csv"}
     )
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0] == CSV_COLUMNS
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == TABLE_HEADER
     assert [int(row[0]) for row in rows[1:]] == [early.pk, late.pk, other.pk]
-    assert rows[1][CSV_COLUMNS.index("citation")] == early.citation
+    assert rows[1][TABLE_HEADER.index("引用")] == early.citation
 
 
 def test_every_listed_clause_can_be_taken_also_when_grouped_by_document(client, taken):

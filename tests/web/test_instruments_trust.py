@@ -220,11 +220,13 @@ def test_doubtful_clauses_show_their_two_likeliest_categories(client):
     chip = page.select_one(f"#c{doubtful.pk} .chip.category.doubtful")
     assert chip.get_text(" ", strip=True).startswith(doubtful.shown_category_name)
     assert " / " in doubtful.shown_category_name
-    # The CSV export: the old columns as they were, the doubt in columns after them.
+    # The CSV export: the old columns as they were, the doubt in columns after
+    # them (and after those, columns added later: issue 27's issuer and url).
     response = client.get("/api/search", {"q": doubtful.text[:12], "format": "csv"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     header = rows[0]
-    assert header[header.index("citation") + 1 :] == [
+    after = header.index("citation") + 1
+    assert header[after : after + 4] == [
         "second_category",
         "second_category_name",
         "doubtful",

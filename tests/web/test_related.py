@@ -1,6 +1,7 @@
 """The text side of a document's relations: citations, titles, keywords (no database)."""
 
 from policybase.web.related import (
+    PART_WEIGHT,
     cited_numbers,
     cosine,
     extract_citations,
@@ -10,6 +11,7 @@ from policybase.web.related import (
     region_words,
     same_policy,
     title_keywords,
+    title_weights,
 )
 
 
@@ -127,3 +129,14 @@ def test_a_cited_document_number_names_the_document_with_that_number():
     assert not names_number(cited[0], "国发〔2021〕2号")
     assert not names_number(("根据发", "2022", "2"), "发〔2022〕2号")
     assert cited_numbers("无文号。") == []
+
+
+def test_a_part_of_a_longer_word_weighs_less_than_a_word_of_its_own():
+    weights = title_weights("自然资源领域数据安全管理办法", frozenset())
+    assert weights["数据安全"] == weights["自然资源"] == 1
+    # 资源 of 自然资源 is not the 资源 of 数据资源: a part says less.
+    assert weights["资源"] == weights["安全"] == PART_WEIGHT < 1
+    # Where and how a text regulates, not what: 领域, 管理.
+    assert "领域" not in weights and "管理" not in weights
+    anhui = title_weights("安徽省数据资源登记管理办法(试行)(征求意见稿)", region_words(["安徽省"]))
+    assert set(anhui) == {"数据", "资源", "登记"}

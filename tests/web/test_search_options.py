@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from policybase.catalog.models import Document, Issuer
-from policybase.web.records import CSV_COLUMNS
+from policybase.web.exports import TABLE_HEADER
 
 from .conftest import api
 from .test_end_to_end import exported_ids
@@ -148,18 +148,21 @@ def test_xlsx_export_has_every_hit(corpus, client):
     ids = exported_ids(client, q="数据")
     response = client.get("/api/search", {"q": "数据", "format": "xlsx"})
     assert response.status_code == 200
-    assert response["Content-Disposition"].endswith('.xlsx"')
+    # A Chinese name, as filename*: 政策检索-数据-20261208.xlsx
+    assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''")
+    assert response["Content-Disposition"].endswith(".xlsx")
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(workbook.active.iter_rows(values_only=True))
-    assert list(rows[0]) == CSV_COLUMNS
+    assert list(rows[0]) == TABLE_HEADER
     assert {str(row[0]) for row in rows[1:]} == ids
-    texts = {row[CSV_COLUMNS.index("text")] for row in rows[1:]}
+    texts = {row[TABLE_HEADER.index("条文")] for row in rows[1:]}
     assert any("数据" in text for text in texts)
 
 
 def test_export_links_carry_the_filters(corpus, client):
     page = client.get("/", {"q": "数据", "province": "浙江省", "page": "1"}).content.decode()
-    links = re.findall(r'href="/api/search\?([^"?][^"]*)"', page)
+    # The page's own URL with a format: the analyst's files (the API's CSV is for scripts).
+    links = re.findall(r'class="export" href="\?([^"?][^"]*)"', page)
     assert len(links) == 2
     assert {"format=csv" in link or "format=xlsx" in link for link in links} == {True}
     assert all("province=" in link and "page=" not in link for link in links)
